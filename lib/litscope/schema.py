@@ -1,0 +1,350 @@
+"""The canonical record schema, defined once.
+
+Every reader returns a :class:`pandas.DataFrame` with exactly :data:`COLUMNS`,
+built by :func:`to_frame` from plain dicts, so normalisation (DOI, arXiv id,
+authors, year, markup in titles and abstracts) happens in one place.
+
+Examples
+--------
+>>> from litscope.schema import to_frame, validate
+>>> df = to_frame([{"title": "A <i>study</i>", "doi": "https://doi.org/10.1/ABC",
+...                 "authors": ["Doe, Jane"], "year": "2020", "source_record": 1}],
+...               source_format="ris", source_file="refs.ris")
+>>> df.loc[0, "title"], df.loc[0, "doi"], int(df.loc[0, "year"])
+('A study', '10.1/abc', 2020)
+>>> validate(df) is df
+True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+import pandas as pd
+
+from .errors import SchemaError
+
+#: Column name -> short description. The order is the column order of every frame.
+FIELDS: dict[str, str] = {
+    "id": "stable record id derived from identifiers or title/year (e.g. 'doi-10.1000/x' or 'r-3f2a9c1b7d')",
+    "title": "title, plain text",
+    "abstract": "abstract, plain text ('' when missing)",
+    "authors": "list of 'Family, Given' strings",
+    "year": "publication year (nullable integer)",
+    "venue": "journal, conference or repository",
+    "doi": "lower-case DOI without resolver prefix ('' when missing)",
+    "arxiv_id": "arXiv identifier without version ('' when missing)",
+    "pmid": "PubMed id ('' when missing)",
+    "url": "link to the record",
+    "keywords": "list of keywords",
+    "source_format": "reader that produced the record (e.g. 'ris')",
+    "source_file": "path of the file the record came from",
+    "source_record": "1-based number of the record in its file",
+}
+COLUMNS: list[str] = list(FIELDS)
+LIST_COLUMNS = ("authors", "keywords")
+STRING_COLUMNS = ("id", "title", "abstract", "venue", "doi", "arxiv_id", "pmid", "url",
+                  "source_format", "source_file")
+
+
+@dataclass
+class SkippedRecord:
+    """A record a reader could not load, kept so nothing is dropped silently."""
+
+    file: str
+    record: int | None
+    line: int | None
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "record": self.record, "line": self.line, "reason": self.reason}
+
+
+# ---------------------------------------------------------------- normalisers
+
+_TAG = re.compile(r"<[^>]{0,200}>")
+_WS = re.compile(r"\s+")
+
+
+def clean_text(value: Any) -> str:
+    """Plain text from a field: HTML/JATS tags and entities removed, whitespace collapsed.
+
+    >>> clean_text("<jats:p>Heat &amp; mass</jats:p>\\n transfer")
+    'Heat & mass transfer'
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    text = str(value)
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    if "&" in text:
+        text = html.unescape(text)
+    text = unicodedata.normalize("NFC", text)
+    return _WS.sub(" ", text).strip()
+
+
+_DOI = re.compile(r"10\.\d{4,9}/\S+", re.I)
+
+
+def normalize_doi(value: Any) -> str:
+    """Lower-case DOI with any resolver prefix removed; '' when none found.
+
+    >>> normalize_doi("https://dx.doi.org/10.1145/ABC.123.")
+    '10.1145/abc.123'
+    """
+    text = clean_text(value)
+    m = _DOI.search(text)
+    if not m:
+        return ""
+    return m.group(0).rstrip(".,;)]}").lower()
+
+
+_ARXIV_NEW = re.compile(r"(\d{4}\.\d{4,5})(v\d+)?")
+_ARXIV_OLD = re.compile(r"([a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(v\d+)?", re.I)
+
+
+def normalize_arxiv(value: Any) -> str:
+    """arXiv id without 'arXiv:' prefix, URL or version; '' when none found.
+
+    >>> normalize_arxiv("http://arxiv.org/abs/2403.01234v2"), normalize_arxiv("arXiv:hep-th/9901001")
+    ('2403.01234', 'hep-th/9901001')
+    """
+    text = clean_text(value)
+    if not text:
+        return ""
+    m = _ARXIV_NEW.search(text)
+    if m:
+        return m.group(1)
+    m = _ARXIV_OLD.search(text)
+    return m.group(1) if m else ""
+
+
+def normalize_pmid(value: Any) -> str:
+    """Digits of a PubMed id; '' when none.
+
+    >>> normalize_pmid("PMID: 12345678")
+    '12345678'
+    """
+    m = re.search(r"\d{1,9}", clean_text(value))
+    return m.group(0) if m else ""
+
+
+_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d|21\d\d)(?!\d)")
+
+
+def normalize_year(value: Any) -> int | None:
+    """First plausible four-digit year in the value, or None.
+
+    >>> normalize_year("2019/05/03"), normalize_year("n.d.")
+    (2019, None)
+    """
+    if value is None:
+        return None
+    if isinstance(value, (int,)) and not isinstance(value, bool):
+        return value if 1500 <= value <= 2199 else None
+    if isinstance(value, float):
+        return int(value) if value == value and 1500 <= value <= 2199 else None
+    m = _YEAR.search(str(value))
+    return int(m.group(1)) if m else None
+
+
+def normalize_author(value: Any) -> str:
+    """One author as 'Family, Given'.
+
+    Accepts 'Family, Given', 'Given Family', 'Family G' (PubMed) and dicts with
+    family/given keys.
+
+    >>> normalize_author("Jane Q. Doe"), normalize_author("Doe JQ"), normalize_author({"family": "Doe", "given": "Jane"})
+    ('Doe, Jane Q.', 'Doe, JQ', 'Doe, Jane')
+    """
+    if isinstance(value, Mapping):
+        family = clean_text(value.get("family") or value.get("last") or value.get("lastName") or "")
+        given = clean_text(value.get("given") or value.get("first") or value.get("firstName") or "")
+        if not family:
+            name = clean_text(value.get("name") or value.get("literal") or value.get("display_name") or "")
+            return normalize_author(name) if name else given
+        return f"{family}, {given}" if given else family
+    text = clean_text(value).strip(" ,;")
+    if not text:
+        return ""
+    if "," in text:
+        family, _, given = text.partition(",")
+        family, given = family.strip(), given.strip()
+        return f"{family}, {given}" if given else family
+    parts = text.split()
+    if len(parts) == 1:
+        return parts[0]
+    # PubMed/MEDLINE style 'Doe JQ': a trailing all-caps initials block.
+    if re.fullmatch(r"[A-Z]{1,4}", parts[-1]) and len(parts) >= 2:
+        return f"{' '.join(parts[:-1])}, {parts[-1]}"
+    # Keep particles ('van der', 'de') with the family name.
+    particles = {"van", "von", "der", "de", "den", "del", "della", "da", "di", "du", "la", "le", "dos", "das", "ter", "ten", "bin", "al"}
+    i = len(parts) - 1
+    while i > 1 and parts[i - 1].lower() in particles:
+        i -= 1
+    return f"{' '.join(parts[i:])}, {' '.join(parts[:i])}"
+
+
+def split_list(value: Any, seps: str = ";") -> list[str]:
+    """A list of cleaned, non-empty, de-duplicated strings from a list or a separated string.
+
+    >>> split_list("deep learning; NLP;; nlp")
+    ['deep learning', 'NLP']
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return []
+    if isinstance(value, str):
+        items: Iterable[Any] = re.split("[" + re.escape(seps) + "]", value)
+    elif isinstance(value, Iterable) and not isinstance(value, (bytes, Mapping)):
+        items = value
+    else:
+        items = [value]
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        text = clean_text(item)
+        if text and text.lower() not in seen:
+            seen.add(text.lower())
+            out.append(text)
+    return out
+
+
+def normalize_title_key(title: str) -> str:
+    """Lower-case alphanumerics of a title, for matching and ids.
+
+    >>> normalize_title_key("Deep   Learning: A Review!")
+    'deep learning a review'
+    """
+    text = unicodedata.normalize("NFKD", title or "")
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return _WS.sub(" ", re.sub(r"[^0-9a-z]+", " ", text)).strip()
+
+
+def record_id(rec: Mapping[str, Any]) -> str:
+    """Stable id of a normalised record: from DOI, arXiv id or PMID, else title/year/first author.
+
+    >>> record_id({"doi": "10.1/x"}), record_id({"title": "A", "year": 2020, "authors": []})[:2]
+    ('doi:10.1/x', 'r-')
+    """
+    if rec.get("doi"):
+        return f"doi:{rec['doi']}"
+    if rec.get("arxiv_id"):
+        return f"arxiv:{rec['arxiv_id']}"
+    if rec.get("pmid"):
+        return f"pmid:{rec['pmid']}"
+    first = (rec.get("authors") or [""])[0]
+    key = "|".join([normalize_title_key(rec.get("title") or ""), str(rec.get("year") or ""),
+                    normalize_title_key(first.split(",")[0])])
+    if key.strip("|") == "":
+        key = (rec.get("abstract") or "")[:500]
+    return "r-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
+
+
+# ---------------------------------------------------------------- frames
+
+def normalize_record(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """One record dict in canonical form (without id and source fields)."""
+    authors = raw.get("authors") or []
+    if isinstance(authors, str):
+        authors = [a for a in re.split(r"\s*;\s*|\s+and\s+", authors) if a.strip()]
+    authors = [a for a in (normalize_author(a) for a in authors) if a]
+    return {
+        "title": clean_text(raw.get("title")).rstrip(" ."),
+        "abstract": clean_text(raw.get("abstract")),
+        "authors": authors,
+        "year": normalize_year(raw.get("year")),
+        "venue": clean_text(raw.get("venue")),
+        "doi": normalize_doi(raw.get("doi")),
+        "arxiv_id": normalize_arxiv(raw.get("arxiv_id")),
+        "pmid": normalize_pmid(raw.get("pmid")),
+        "url": clean_text(raw.get("url")),
+        "keywords": split_list(raw.get("keywords")),
+    }
+
+
+def empty_frame() -> pd.DataFrame:
+    """A frame with the canonical columns and no rows."""
+    return _typed(pd.DataFrame({c: pd.Series(dtype=object) for c in COLUMNS}))
+
+
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
+    df["year"] = pd.array(df["year"].tolist(), dtype="Int64")
+    df["source_record"] = pd.array(df["source_record"].tolist(), dtype="Int64")
+    return df
+
+
+def to_frame(records: Iterable[Mapping[str, Any]], *, source_format: str, source_file: Any,
+             skipped: Iterable[SkippedRecord] = ()) -> pd.DataFrame:
+    """Build a canonical frame from raw record dicts, as every reader does.
+
+    Parameters
+    ----------
+    records : iterable of mapping
+        Raw records with any of the keys title, abstract, authors, year, venue,
+        doi, arxiv_id, pmid, url, keywords and source_record (1-based; defaults
+        to the position).
+    source_format : str
+        Name of the reader.
+    source_file : str or path-like
+        File the records came from.
+    skipped : iterable of SkippedRecord
+        Records the reader could not load; stored in ``df.attrs["skipped"]``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`COLUMNS`; ``attrs["skipped"]`` is a list of dicts.
+    """
+    rows = []
+    for position, raw in enumerate(records, start=1):
+        rec = normalize_record(raw)
+        rec["id"] = record_id(rec)
+        rec["source_format"] = source_format
+        rec["source_file"] = str(source_file)
+        rec["source_record"] = int(raw.get("source_record") or position)
+        rows.append(rec)
+    df = pd.DataFrame(rows, columns=COLUMNS) if rows else empty_frame()
+    if rows:
+        df = _typed(df)
+    df.attrs["skipped"] = [s.as_dict() for s in skipped]
+    return df
+
+
+def validate(df: pd.DataFrame) -> pd.DataFrame:
+    """Check that ``df`` follows the canonical schema; return it unchanged.
+
+    Raises
+    ------
+    SchemaError
+        Naming the column and record that break the schema.
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise SchemaError(f"expected a pandas DataFrame, got {type(df).__name__}")
+    missing = [c for c in COLUMNS if c not in df.columns]
+    if missing:
+        raise SchemaError(f"missing columns {missing}", column=missing[0])
+    for col in LIST_COLUMNS:
+        for idx, value in df[col].items():
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise SchemaError(f"expected a list of strings, got {value!r}", column=col,
+                                  record=df.at[idx, "id"])
+    for col in STRING_COLUMNS:
+        for idx, value in df[col].items():
+            if not isinstance(value, str):
+                raise SchemaError(f"expected a string, got {value!r}", column=col,
+                                  record=df.at[idx, "id"] if col != "id" else idx)
+    if str(df["year"].dtype) != "Int64":
+        raise SchemaError(f"expected dtype Int64, got {df['year'].dtype}", column="year")
+    empty_ids = df.index[df["id"] == ""]
+    if len(empty_ids):
+        raise SchemaError("empty id", column="id", record=int(empty_ids[0]))
+    no_title = df.index[(df["title"] == "") & (df["abstract"] == "")]
+    if len(no_title):
+        raise SchemaError("record has neither title nor abstract", column="title",
+                          record=df.at[no_title[0], "id"])
+    return df

@@ -1,0 +1,313 @@
+"""Readers for literature exports, and :func:`load`, which detects the format from content.
+
+Each format is one module in this package defining::
+
+    FORMAT = "ris"                      # the reader's name
+    EXTENSIONS = (".ris",)              # typical extensions (a hint, never required)
+    def sniff(sample: Sample) -> float  # 0.0 (not mine) .. 1.0 (certainly mine)
+    def read_ris(path, *, errors="skip", **options) -> pandas.DataFrame
+
+Adding a format is adding such a module; the registry finds it by itself.
+
+Readers return frames in the canonical schema (:mod:`litscope.schema`). Records they cannot
+read are listed in ``df.attrs["skipped"]`` (``errors="skip"``, the default) or raise
+:class:`~litscope.errors.RecordError` (``errors="raise"``).
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import importlib
+import os
+import pkgutil
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Callable, Iterable, Sequence
+
+import pandas as pd
+
+from ..errors import FormatDetectionError, InputError, NoRecordsError, RecordError
+from ..schema import COLUMNS, empty_frame, validate
+from ._io import PathOrBuffer, Sample, as_buffer, read_bytes, source_name
+
+__all__ = ["Reader", "readers", "detect_format", "load", "read", "load_report", "skipped_records"]
+
+#: Minimum sniff score for a reader to claim a file.
+MIN_SCORE = 0.3
+#: File names never read when a folder is given.
+_IGNORED_NAMES = {"provenance.txt", "readme.md", "license", "licence", ".ds_store"}
+
+
+@dataclass(frozen=True)
+class Reader:
+    """One registered format reader."""
+
+    format: str
+    extensions: tuple[str, ...]
+    sniff: Callable[[Sample], float]
+    read: Callable[..., pd.DataFrame]
+    module: ModuleType
+
+
+_REGISTRY: dict[str, Reader] | None = None
+
+
+def readers() -> dict[str, Reader]:
+    """All readers, by format name, discovered from the modules of this package."""
+    global _REGISTRY
+    if _REGISTRY is None:
+        found: dict[str, Reader] = {}
+        for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+            if info.name.startswith("_"):
+                continue
+            module = importlib.import_module(f"{__name__}.{info.name}")
+            fmt = getattr(module, "FORMAT", None)
+            if not fmt:
+                continue
+            fn = getattr(module, f"read_{fmt}")
+            found[fmt] = Reader(fmt, tuple(getattr(module, "EXTENSIONS", ())), module.sniff, fn, module)
+        _REGISTRY = found
+    return _REGISTRY
+
+
+def detect_format(source: PathOrBuffer | Sample) -> str:
+    """Name of the reader that recognises the content best.
+
+    Parameters
+    ----------
+    source : path, file-like or Sample
+        The input; only its first bytes (and name, as a tie-breaker) are looked at.
+
+    Raises
+    ------
+    FormatDetectionError
+        When no reader recognises the content.
+
+    Examples
+    --------
+    >>> import io
+    >>> detect_format(io.BytesIO(b"TY  - JOUR\\nTI  - A title\\nER  - \\n"))
+    'ris'
+    """
+    sample = source if isinstance(source, Sample) else _sample(source)
+    scores = []
+    for reader in readers().values():
+        try:
+            score = float(reader.sniff(sample))
+        except Exception:  # a sniffer must never break detection of other formats
+            score = 0.0
+        if sample.suffix and sample.suffix in reader.extensions:
+            score += 0.05  # the extension only breaks ties
+        scores.append((score, reader.format))
+    scores.sort(reverse=True)
+    if not scores or scores[0][0] < MIN_SCORE:
+        known = ", ".join(sorted(readers()))
+        raise FormatDetectionError(
+            f"unrecognised format (readable formats: {known}); pass format=... to force one",
+            file=sample.name)
+    return scores[0][1]
+
+
+def _sample(source: PathOrBuffer) -> Sample:
+    name = source_name(source)
+    if isinstance(source, (str, os.PathLike)):
+        try:
+            with open(source, "rb") as fh:
+                head = fh.read(64 * 1024)
+        except OSError as exc:
+            raise InputError(f"cannot read file: {exc.strerror or exc}", file=source) from exc
+        return Sample.from_bytes(name, head)
+    pos = source.tell() if hasattr(source, "tell") else None
+    head = source.read(64 * 1024)
+    if pos is not None:
+        source.seek(pos)
+    if isinstance(head, str):
+        head = head.encode("utf-8")
+    return Sample.from_bytes(name, head)
+
+
+def read(source: PathOrBuffer, *, format: str | None = None, errors: str = "skip",
+         **options: Any) -> pd.DataFrame:
+    """Read one file (or file-like) with the reader for its detected (or given) format.
+
+    Examples
+    --------
+    >>> import io
+    >>> df = read(io.BytesIO(b"TY  - JOUR\\nTI  - A title\\nER  - \\n"))
+    >>> df["title"].tolist()
+    ['A title']
+    """
+    if format is None:
+        if isinstance(source, (str, os.PathLike)):
+            fmt = detect_format(source)
+        else:
+            data = read_bytes(source)
+            source = as_buffer(data, source_name(source))
+            fmt = detect_format(Sample.from_bytes(source_name(source), data))
+    else:
+        fmt = format
+    try:
+        reader = readers()[fmt]
+    except KeyError:
+        raise FormatDetectionError(f"unknown format {fmt!r}; known: {', '.join(sorted(readers()))}",
+                                   file=source_name(source)) from None
+    return reader.read(source, errors=errors, **options)
+
+
+def expand_inputs(inputs: PathOrBuffer | Sequence[PathOrBuffer]) -> list[PathOrBuffer]:
+    """Files named by paths, folders (read recursively) and glob patterns, sorted and de-duplicated.
+
+    Raises
+    ------
+    InputError
+        When a path or pattern matches nothing.
+    """
+    if isinstance(inputs, (str, os.PathLike)) or hasattr(inputs, "read"):
+        inputs = [inputs]  # type: ignore[list-item]
+    files: list[PathOrBuffer] = []
+    for item in inputs:  # type: ignore[union-attr]
+        if hasattr(item, "read"):
+            files.append(item)  # type: ignore[arg-type]
+            continue
+        text = os.fspath(item)  # type: ignore[arg-type]
+        path = Path(text).expanduser()
+        if path.is_dir():
+            found = [p for p in sorted(path.rglob("*")) if p.is_file()
+                     and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                     and p.name.lower() not in _IGNORED_NAMES]
+        elif path.is_file():
+            found = [path]
+        elif glob.has_magic(text):
+            found = [Path(p) for p in sorted(glob.glob(os.path.expanduser(text), recursive=True))
+                     if Path(p).is_file()]
+        else:
+            raise InputError("no such file or folder", file=text)
+        if not found:
+            raise InputError("matches no files", file=text)
+        files.extend(str(p) for p in found)
+    seen: set[str] = set()
+    unique = []
+    for f in files:
+        key = f if not isinstance(f, str) else os.path.abspath(f)
+        if key not in seen:  # type: ignore[comparison-overlap]
+            seen.add(key)  # type: ignore[arg-type]
+            unique.append(f)
+    # Order-independent: the same set of files gives the same frame whatever order they were named in.
+    return sorted(unique, key=lambda f: os.path.abspath(f) if isinstance(f, str) else source_name(f))
+
+
+def load(inputs: PathOrBuffer | Sequence[PathOrBuffer], *, format: str | None = None,
+         errors: str = "skip", progress: bool = False) -> pd.DataFrame:
+    """Load literature records from files, folders or glob patterns into one canonical frame.
+
+    The format of each file is detected from its content. Files in a folder that no reader
+    recognises are listed in the load report rather than failing the load; a file named
+    explicitly that cannot be recognised raises.
+
+    Parameters
+    ----------
+    inputs : path, file-like, or a list of them
+        Files, folders (searched recursively) or glob patterns.
+    format : str, optional
+        Force one reader for every file instead of detecting it.
+    errors : {'skip', 'raise'}
+        'skip' loads the good records of a partly broken file and lists the bad ones;
+        'raise' stops at the first bad record.
+    progress : bool
+        Show a progress bar over files.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Canonical columns, sorted by source file then record number, ids unique.
+        ``attrs["load_report"]``: one dict per file (file, format, records, skipped, sha256, error).
+        ``attrs["skipped"]``: one dict per record not loaded (file, record, line, reason).
+
+    Raises
+    ------
+    InputError
+        A named file is missing or unreadable, or every record of a file is bad.
+    NoRecordsError
+        Nothing at all could be loaded.
+
+    Examples
+    --------
+    >>> import io
+    >>> df = load([io.BytesIO(b"TY  - JOUR\\nTI  - A title\\nPY  - 2020\\nER  - \\n")])
+    >>> df[["title", "year", "source_format"]].values.tolist()
+    [['A title', 2020, 'ris']]
+    """
+    if errors not in ("skip", "raise"):
+        raise ValueError(f"errors must be 'skip' or 'raise', not {errors!r}")
+    explicit = {os.path.abspath(os.fspath(p)) for p in _as_list(inputs)
+                if isinstance(p, (str, os.PathLike)) and Path(p).is_file()}
+    files = expand_inputs(inputs)
+    frames: list[pd.DataFrame] = []
+    report: list[dict[str, Any]] = []
+    skipped: list[dict[str, Any]] = []
+    iterator: Iterable[PathOrBuffer] = files
+    if progress:
+        from tqdm.auto import tqdm
+        iterator = tqdm(files, desc="Loading", unit="file")
+    for source in iterator:
+        name = source_name(source)
+        data = read_bytes(source)
+        entry: dict[str, Any] = {"file": name, "format": "", "records": 0, "skipped": 0,
+                                 "encoding": "", "sha256": hashlib.sha256(data).hexdigest(), "error": ""}
+        try:
+            fmt = format or detect_format(Sample.from_bytes(name, data))
+        except FormatDetectionError as exc:
+            if isinstance(source, str) and os.path.abspath(source) in explicit:
+                raise
+            entry["error"] = exc.message
+            report.append(entry)
+            continue
+        entry["format"] = fmt
+        df = read(as_buffer(data, name), format=fmt, errors=errors)
+        bad = list(df.attrs.get("skipped", []))
+        if len(df) == 0 and bad:
+            first = bad[0]
+            raise RecordError(f"no record could be read; first problem: {first['reason']}",
+                              file=name, record=first.get("record"), line=first.get("line"))
+        entry.update(records=len(df), skipped=len(bad), encoding=df.attrs.get("encoding", ""))
+        report.append(entry)
+        skipped.extend(bad)
+        frames.append(df)
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        raise NoRecordsError("no records could be loaded", file=", ".join(r["file"] for r in report) or None)
+    out = pd.concat(frames, ignore_index=True)[COLUMNS]
+    out = out.sort_values(["source_file", "source_record"], kind="stable").reset_index(drop=True)
+    out["id"] = _unique_ids(out["id"])
+    out.attrs = {"load_report": report, "skipped": skipped}
+    return validate(out)
+
+
+def _as_list(inputs: Any) -> list[Any]:
+    if isinstance(inputs, (str, os.PathLike)) or hasattr(inputs, "read"):
+        return [inputs]
+    return list(inputs)
+
+
+def _unique_ids(ids: pd.Series) -> pd.Series:
+    """Suffix repeated ids ('-2', '-3', ...) in row order, so every record stays addressable."""
+    counts: dict[str, int] = {}
+    out = []
+    for value in ids:
+        n = counts.get(value, 0) + 1
+        counts[value] = n
+        out.append(value if n == 1 else f"{value}-{n}")
+    return pd.Series(out, index=ids.index, dtype=object)
+
+
+def load_report(df: pd.DataFrame) -> pd.DataFrame:
+    """The per-file load report of a frame returned by :func:`load`, as a DataFrame."""
+    cols = ["file", "format", "records", "skipped", "encoding", "sha256", "error"]
+    return pd.DataFrame(df.attrs.get("load_report", []), columns=cols)
+
+
+def skipped_records(df: pd.DataFrame) -> pd.DataFrame:
+    """The records :func:`load` (or a reader) could not read, as a DataFrame."""
+    return pd.DataFrame(df.attrs.get("skipped", []), columns=["file", "record", "line", "reason"])
