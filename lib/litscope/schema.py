@@ -7,11 +7,11 @@ authors, year, markup in titles and abstracts) happens in one place.
 Examples
 --------
 >>> from litscope.schema import to_frame, validate
->>> df = to_frame([{"title": "A <i>study</i>", "doi": "https://doi.org/10.1/ABC",
+>>> df = to_frame([{"title": "A <i>study</i>", "doi": "https://doi.org/10.1000/ABC",
 ...                 "authors": ["Doe, Jane"], "year": "2020", "source_record": 1}],
 ...               source_format="ris", source_file="refs.ris")
 >>> df.loc[0, "title"], df.loc[0, "doi"], int(df.loc[0, "year"])
-('A study', '10.1/abc', 2020)
+('A study', '10.1000/abc', 2020)
 >>> validate(df) is df
 True
 """
@@ -31,7 +31,7 @@ from .errors import SchemaError
 
 #: Column name -> short description. The order is the column order of every frame.
 FIELDS: dict[str, str] = {
-    "id": "stable record id derived from identifiers or title/year (e.g. 'doi-10.1000/x' or 'r-3f2a9c1b7d')",
+    "id": "stable record id derived from identifiers or title/year (e.g. 'doi:10.1000/x' or 'r-3f2a9c1b7d')",
     "title": "title, plain text",
     "abstract": "abstract, plain text ('' when missing)",
     "authors": "list of 'Family, Given' strings",
@@ -228,8 +228,8 @@ def normalize_title_key(title: str) -> str:
 def record_id(rec: Mapping[str, Any]) -> str:
     """Stable id of a normalised record: from DOI, arXiv id or PMID, else title/year/first author.
 
-    >>> record_id({"doi": "10.1/x"}), record_id({"title": "A", "year": 2020, "authors": []})[:2]
-    ('doi:10.1/x', 'r-')
+    >>> record_id({"doi": "10.1000/x"}), record_id({"title": "A", "year": 2020, "authors": []})[:2]
+    ('doi:10.1000/x', 'r-')
     """
     if rec.get("doi"):
         return f"doi:{rec['doi']}"
