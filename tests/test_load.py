@@ -76,3 +76,16 @@ def test_file_of_only_bad_records_raises_with_record(tmp_path):
     assert len(df) == 1 and litscope.skipped_records(df).loc[0, "record"] == 2
     with pytest.raises(RecordError, match="bad.txt: record 2"):
         litscope.load(p, errors="raise")
+
+
+def test_error_feed_in_a_folder_is_reported_and_the_rest_loads(tmp_path, fixtures):
+    folder = tmp_path / "arxiv"
+    shutil.copytree(fixtures / "arxiv_atom", folder)
+    df = litscope.load(folder)
+    report = litscope.load_report(df).set_index("file")
+    feed = str(folder / "id_abc_s0_m100_b79c8dcf6bc3.atom.xml")
+    assert "incorrect id format" in report.loc[feed, "error"]
+    assert feed in set(litscope.skipped_records(df)["file"])
+    assert len(df) == 102  # 1 + 1 + 100 records in the other feeds, 0 in the empty one
+    with pytest.raises(InputError, match="id_abc"):
+        litscope.load(feed)

@@ -68,23 +68,28 @@ class SkippedRecord:
 # ---------------------------------------------------------------- normalisers
 
 _TAG = re.compile(r"<[^>]{0,200}>")
+# Inline formatting tags vanish without a space ("<i>in vivo</i>," stays "in vivo,");
+# block tags (<p>, <jats:sec>, <br>) separate words.
+_INLINE_TAG = re.compile(r"</?(?:[a-z]+:)?(?:i|b|u|em|strong|sup|sub|sc|span|italic|bold|underline|monospace|inline-formula|named-content)(?:\s[^>]{0,200})?/?>", re.I)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _WS = re.compile(r"\s+")
 
 
 def clean_text(value: Any) -> str:
     """Plain text from a field: HTML/JATS tags and entities removed, whitespace collapsed.
 
-    >>> clean_text("<jats:p>Heat &amp; mass</jats:p>\\n transfer")
-    'Heat & mass transfer'
+    >>> clean_text("<jats:p>Heat &amp; <i>mass</i>, CO<sub>2</sub></jats:p>\\n transfer")
+    'Heat & mass, CO2 transfer'
     """
     if value is None or (isinstance(value, float) and value != value):
         return ""
     text = str(value)
     if "<" in text:
-        text = _TAG.sub(" ", text)
+        text = _TAG.sub(" ", _INLINE_TAG.sub("", text))
     if "&" in text:
         text = html.unescape(text)
-    text = unicodedata.normalize("NFC", text)
+    # Lone surrogates (from JSON '\\ud800' escapes) cannot be encoded: replace them.
+    text = unicodedata.normalize("NFC", _SURROGATE.sub("\ufffd", text))
     return _WS.sub(" ", text).strip()
 
 

@@ -228,7 +228,8 @@ def load(inputs: PathOrBuffer | Sequence[PathOrBuffer], *, format: str | None = 
     Raises
     ------
     InputError
-        A named file is missing or unreadable, or every record of a file is bad.
+        A named file is missing, unreadable, an API error feed, or every record of it is bad.
+        (Such a file found while scanning a folder is listed in the load report instead.)
     NoRecordsError
         Nothing at all could be loaded.
 
@@ -265,12 +266,23 @@ def load(inputs: PathOrBuffer | Sequence[PathOrBuffer], *, format: str | None = 
             report.append(entry)
             continue
         entry["format"] = fmt
-        df = read(as_buffer(data, name), format=fmt, errors=errors)
-        bad = list(df.attrs.get("skipped", []))
-        if len(df) == 0 and bad:
-            first = bad[0]
-            raise RecordError(f"no record could be read; first problem: {first['reason']}",
-                              file=name, record=first.get("record"), line=first.get("line"))
+        named = isinstance(source, str) and os.path.abspath(source) in explicit
+        try:
+            df = read(as_buffer(data, name), format=fmt, errors=errors)
+            bad = list(df.attrs.get("skipped", []))
+            if len(df) == 0 and bad:
+                first = bad[0]
+                raise RecordError(f"no record could be read; first problem: {first['reason']}",
+                                  file=name, record=first.get("record"), line=first.get("line"))
+        except InputError as exc:
+            # A file the user named fails loudly; one found while scanning a folder (an API
+            # error feed, a file of unusable records) is listed in the report and the load goes on.
+            if named or errors == "raise":
+                raise
+            entry["error"] = exc.message
+            skipped.append({"file": name, "record": exc.record, "line": exc.line, "reason": exc.message})
+            report.append(entry)
+            continue
         entry.update(records=len(df), skipped=len(bad), encoding=df.attrs.get("encoding", ""))
         report.append(entry)
         skipped.extend(bad)
