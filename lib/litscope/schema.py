@@ -102,7 +102,10 @@ def normalize_doi(value: Any) -> str:
     >>> normalize_doi("https://dx.doi.org/10.1145/ABC.123.")
     '10.1145/abc.123'
     """
-    text = clean_text(value)
+    # Not clean_text: SICI DOIs contain '<...>' that must not be taken for markup.
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    text = html.unescape(str(value))
     m = _DOI.search(text)
     if not m:
         return ""

@@ -224,6 +224,7 @@ def load(inputs: PathOrBuffer | Sequence[PathOrBuffer], *, format: str | None = 
         Canonical columns, sorted by source file then record number, ids unique.
         ``attrs["load_report"]``: one dict per file (file, format, records, skipped, sha256, error).
         ``attrs["skipped"]``: one dict per record not loaded (file, record, line, reason).
+        ``attrs["notes"]``: things read but worth knowing (file, record, line, note), e.g. a missing crossref parent.
 
     Raises
     ------
@@ -248,6 +249,7 @@ def load(inputs: PathOrBuffer | Sequence[PathOrBuffer], *, format: str | None = 
     frames: list[pd.DataFrame] = []
     report: list[dict[str, Any]] = []
     skipped: list[dict[str, Any]] = []
+    notes: list[dict[str, Any]] = []
     iterator: Iterable[PathOrBuffer] = files
     if progress:
         from tqdm.auto import tqdm
@@ -286,6 +288,9 @@ def load(inputs: PathOrBuffer | Sequence[PathOrBuffer], *, format: str | None = 
         entry.update(records=len(df), skipped=len(bad), encoding=df.attrs.get("encoding", ""))
         report.append(entry)
         skipped.extend(bad)
+        notes.extend({"file": name, "record": None, "line": None, **n} if isinstance(n, dict)
+                     else {"file": name, "record": None, "line": None, "note": str(n)}
+                     for n in df.attrs.get("notes", []))
         frames.append(df)
     frames = [f for f in frames if len(f)]
     if not frames:
@@ -293,7 +298,7 @@ def load(inputs: PathOrBuffer | Sequence[PathOrBuffer], *, format: str | None = 
     out = pd.concat(frames, ignore_index=True)[COLUMNS]
     out = out.sort_values(["source_file", "source_record"], kind="stable").reset_index(drop=True)
     out["id"] = _unique_ids(out["id"])
-    out.attrs = {"load_report": report, "skipped": skipped}
+    out.attrs = {"load_report": report, "skipped": skipped, "notes": notes}
     return validate(out)
 
 

@@ -49,8 +49,8 @@ def read_bytes(source: PathOrBuffer) -> bytes:
 def decode(data: bytes, *, encoding: str | None = None, file: Any = None) -> tuple[str, str]:
     """Decode bytes to text, detecting the encoding when none is given.
 
-    Order: an explicit encoding; a byte-order mark; UTF-8; then charset-normalizer's
-    best guess; finally cp1252 (never fails). Returns ``(text, encoding_used)``;
+    Order: an explicit encoding; a byte-order mark; UTF-8; then the most plausible legacy
+    encoding (:func:`._columns.decode_best`; cp1252 when nothing fits, which never fails). Returns ``(text, encoding_used)``;
     line endings are normalised to ``\\n``.
     """
     if encoding:
@@ -74,14 +74,9 @@ def _detect(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    try:
-        from charset_normalizer import from_bytes
-        best = from_bytes(data).best()
-        if best is not None and best.encoding:
-            return str(best), best.encoding
-    except ImportError:  # optional: fall through to cp1252
-        pass
-    return data.decode("cp1252", errors="replace"), "cp1252"
+    # Legacy encodings: the most plausible of charset-normalizer's guesses and common codecs.
+    from ._columns import decode_best
+    return decode_best(data)
 
 
 def read_text(source: PathOrBuffer, *, encoding: str | None = None) -> tuple[str, str]:
