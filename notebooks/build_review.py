@@ -1,0 +1,144 @@
+"""Write notebooks/review.ipynb (outputs cleared) from the cells below.
+
+The committed notebook is what papermill runs; this script only keeps its
+cells readable in review. Run: ``.venv/bin/python notebooks/build_review.py``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+PARAMETERS = '''\
+inputs: list = ["data/samples/hf-papers-listing.txt"]  # files, folders or globs
+name: str = "sample"  # report name: the folder under reports/
+report_title: str = ""  # title of the report; empty: "Literature review: <name>"
+research_question: str = ""  # the question the review answers; empty: none stated
+output_dir: str = ""  # where papers.csv goes; empty: reports/<name>
+seed: int = 42  # random seed of the topic model (same seed, same report)
+n_topics: int = 0  # number of topics; 0 means automatic
+granularity: str = "auto"  # auto, coarser, finer
+min_topic_size: int = 0  # smallest topic; 0 means derived from the corpus size
+synthesis_sentences: int = 4  # most sentences in each topic synthesis
+deduplicate: bool = True  # merge records of the same paper found in several inputs'''
+
+SETUP = '''\
+import litscope
+from litscope import embed, report, summarize
+from litscope import topics as topic_model
+from litscope.timing import StageTimer
+
+timer = StageTimer()
+parameters = dict(inputs=inputs, name=name, report_title=report_title, research_question=research_question,
+                  output_dir=output_dir, seed=seed, n_topics=n_topics, granularity=granularity,
+                  min_topic_size=min_topic_size, synthesis_sentences=synthesis_sentences,
+                  deduplicate=deduplicate)
+title = report.resolve_title(report_title, name)
+input_files = report.resolve_inputs(inputs)
+out_dir = report.resolve_output_dir(output_dir, name)'''
+
+COMPUTE = '''\
+with timer("load"):
+    records = litscope.load(input_files)
+with timer("dedupe"):
+    corpus = report.merge_duplicates(records, enabled=deduplicate)
+refs = report.compute_references(corpus)
+ref_numbers = report.reference_numbers(refs)
+embedder = embed.Embedder(progress=False)
+with timer("embed"):
+    embeddings = embed.embed_papers(corpus, embedder=embedder)
+with timer("topics"):
+    result = topic_model.compute_topics(corpus, embeddings, seed=seed, n_topics=n_topics or None,
+                                        granularity=granularity, min_topic_size=min_topic_size or None,
+                                        embedder=embedder, progress=False)
+with timer("summaries"):
+    summaries = summarize.compute_paper_summaries(corpus, encode=embedder.encode)
+    syntheses = summarize.compute_syntheses(corpus, result.papers, result.topics, refs=ref_numbers,
+                                            encode=embedder.encode, max_sentences=synthesis_sentences)
+papers_csv = report.write_papers_csv(out_dir / "papers.csv", corpus, result.papers, summaries, refs)
+topics_csv = report.write_topics_csv(out_dir / "topics.csv", result.topics)'''
+
+
+def cells() -> list:
+    md, code = new_markdown_cell, new_code_cell
+    return [
+        code(PARAMETERS, metadata={"tags": ["parameters"]}),
+        code(SETUP),
+        code(COMPUTE),
+        code("report.display_title(title, research_question=research_question, inputs=input_files,\n"
+             "                     df=records, merged=corpus, n_topics=len(result.topics))"),
+        md("## Corpus overview\n\n"
+           "This section accounts for every record in the inputs: how many were read from each file, "
+           "which could not be read and why, which were merged as duplicates, and how the remaining "
+           "papers are distributed over time and over sources. Nothing is dropped silently: a record "
+           "that is not part of the review is listed here."),
+        code("report.display_corpus_overview(records, corpus)"),
+        md("### De-duplication\n\n"
+           "Exports from different databases often describe the same paper. Records are treated as "
+           "the same paper when they share an identifier (DOI, arXiv id, PubMed id) or when their "
+           "titles match closely and their years and first authors agree; different identifiers "
+           "never merge."),
+        code('with timer("figures"):\n    report.display_dedupe(records, corpus)'),
+        md("### Papers per year"),
+        code('with timer("figures"):\n    report.display_years(corpus)'),
+        md("### Sources and venues"),
+        code('with timer("figures"):\n    report.display_sources(corpus)'),
+        md("## Topic overview\n\n"
+           "Each paper's title and abstract are embedded as one vector with a sentence-transformer "
+           "model; BERTopic reduces the vectors with UMAP and clusters them with HDBSCAN (or k-means "
+           "when a number of topics is requested). Each topic is labelled with a phrase from its most "
+           "typical titles and described by key phrases drawn from its abstracts. Papers that lie too "
+           "far from every cluster stay *unassigned* rather than being forced into a topic. The "
+           "assignment confidence of a paper (0 to 1) says how clearly it belongs to its topic rather "
+           "than to the next closest one."),
+        code('with timer("figures"):\n    report.display_topic_overview(result)'),
+        md("### Map of the papers\n\n"
+           "Every point is a paper, placed so that papers with similar titles and abstracts lie close "
+           "together (a 2-D UMAP projection of the embeddings; the axes have no units). Hover over a "
+           "point for its title, reference number and topic; click a legend entry to hide a topic."),
+        code('with timer("figures"):\n    report.display_topic_map(result, corpus, refs)'),
+        md("### Similarity between topics\n\n"
+           "Cosine similarity between the mean embeddings of the topics: high values mark topics that "
+           "address neighbouring questions and may be read together."),
+        code('with timer("figures"):\n    report.display_topic_similarity(result)'),
+        md("### Topics over time"),
+        code('with timer("figures"):\n    report.display_topics_over_time(result, corpus)'),
+        md("The next sections take the topics one at a time, largest first. Each opens with its key "
+           "phrases and an extractive synthesis: a few sentences chosen from the topic's abstracts to "
+           "cover its main lines while avoiding repetition, each followed by the number of the paper it "
+           "comes from in the reference list. A table then lists every paper of the topic with a "
+           "one-sentence summary taken from its abstract."),
+        code('with timer("figures"):\n'
+             "    report.display_topic_sections(result, corpus, syntheses, summaries, refs)"),
+        md("## Unassigned papers"),
+        code("report.display_unassigned(result, corpus, summaries, refs)"),
+        md("## References"),
+        code("report.display_references(refs)"),
+        md("## Reproducibility appendix\n\n"
+           "Running the review again with the same inputs, parameters and software gives the same "
+           "topics, syntheses and reference numbers. The tables below record everything that determines "
+           "the result; `papers.csv` (one row per paper: reference number, topic, summary, source) and "
+           "`topics.csv` are written next to this report."),
+        code("report.display_appendix(parameters, df=records, timer=timer, model=embedder.model_name,\n"
+             "                        topic_params=result.params)"),
+    ]
+
+
+def build() -> nbformat.NotebookNode:
+    nb = new_notebook(cells=cells())
+    nb.metadata.update({
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+        "title": "Literature review",
+    })
+    return nb
+
+
+if __name__ == "__main__":
+    target = Path(__file__).resolve().parent / "review.ipynb"
+    nb = build()
+    nbformat.validate(nb)
+    nbformat.write(nb, target)
+    print(f"wrote {target}")
