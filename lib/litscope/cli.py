@@ -1,0 +1,165 @@
+"""The ``litscope`` command: run reviews, render notebooks, list formats.
+
+Examples
+--------
+>>> from litscope.cli import build_parser
+>>> build_parser().parse_args(["review", "refs.ris", "--name", "demo"]).name
+'demo'
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from . import __version__
+from .errors import ChromiumNotFoundError, LitscopeError
+
+EPILOG = """\
+examples:
+  litscope review data/samples/hf-papers-listing.txt --name sample
+  litscope review exports/*.ris scopus.csv --name llm-agents \\
+      --param 'research_question=How do LLM agents plan?' --param n_topics=8
+  litscope review exports/ --name q3 --params review.yaml --no-pdf
+  papermill notebooks/review.ipynb out.ipynb -f params.yaml && litscope render out.ipynb
+  litscope formats
+
+Reports go to reports/NAME/ (review.html, review.pdf, review.ipynb, papers.csv).
+"""
+
+
+def _cwd_relative(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``litscope`` command."""
+    parser = argparse.ArgumentParser(
+        prog="litscope",
+        description="litscope: load literature exports, find topics, and write a reproducible "
+                    "review report (HTML and PDF) from a parameterized Jupyter notebook.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"litscope {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+
+    review = sub.add_parser(
+        "review", help="run the review notebook on your exports -> reports/NAME/",
+        description="Run notebooks/review.ipynb with papermill on the given exports, then render "
+                    "the executed notebook to reports/NAME/review.html and review.pdf. The "
+                    "previous report of that name is replaced only when the new one is complete.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    review.add_argument("inputs", nargs="+", metavar="INPUT",
+                        help="export files, folders (read recursively) or glob patterns")
+    review.add_argument("--name", required=True,
+                        help="report name: the folder under reports/ (e.g. llm-agents)")
+    review.add_argument("--param", "-p", action="append", default=[], metavar="KEY=VALUE",
+                        help="set a notebook parameter (repeatable; values are YAML: 8, true, "
+                             "[a, b]); see the parameters table in README.md")
+    review.add_argument("--params", metavar="FILE.yaml",
+                        help="YAML file of parameters; --param values win over it")
+    review.add_argument("--no-pdf", action="store_true", help="write the HTML report only")
+    review.add_argument("--quiet", "-q", action="store_true",
+                        help="no progress bar or stage messages")
+    review.add_argument("--notebook", metavar="PATH",
+                        help="run another parameterized notebook (default: notebooks/review.ipynb)")
+
+    render = sub.add_parser(
+        "render", help="render an executed notebook to HTML and PDF",
+        description="Render an executed notebook (e.g. from papermill) to a self-contained HTML "
+                    "report and an A4 PDF, written beside it unless paths are given.")
+    render.add_argument("notebook", metavar="NOTEBOOK", help="the executed .ipynb")
+    render.add_argument("--html", metavar="PATH", help="HTML output (default: NOTEBOOK.html)")
+    render.add_argument("--pdf", metavar="PATH", help="PDF output (default: NOTEBOOK.pdf)")
+    render.add_argument("--no-pdf", action="store_true", help="write the HTML only")
+
+    sub.add_parser("formats", help="list the export formats litscope reads",
+                   description="List the readers, with the file extensions each usually has. "
+                               "Formats are detected from file content, not from the extension.")
+    return parser
+
+
+def _cmd_review(args: argparse.Namespace) -> int:
+    from .execute import run_review
+
+    params = args.parsed_params
+    try:
+        out = run_review(args.inputs, name=args.name, params=params, params_file=args.params,
+                         notebook=args.notebook, pdf=not args.no_pdf, progress=not args.quiet)
+    except ChromiumNotFoundError as exc:
+        outputs = getattr(exc, "outputs", None)
+        if outputs is not None:
+            print(f"HTML report written to {_cwd_relative(outputs.html)} (no PDF)")
+        raise
+    print(f"report written to {_cwd_relative(out.output_dir)}/")
+    for label, path in (("html", out.html), ("pdf", out.pdf), ("notebook", out.notebook),
+                        ("papers", out.papers_csv)):
+        if path is not None:
+            print(f"  {label:<9}{_cwd_relative(path)}")
+    return 0
+
+
+def _cmd_render(args: argparse.Namespace) -> int:
+    from .render import render_notebook
+
+    pdf = False if args.no_pdf else args.pdf
+    html, pdf_path = render_notebook(args.notebook, html=args.html, pdf=pdf)
+    print(f"HTML written to {html}")
+    if pdf_path is not None:
+        print(f"PDF written to {pdf_path}")
+    return 0
+
+
+def _cmd_formats(args: argparse.Namespace) -> int:
+    from .sources import readers
+
+    found = readers()
+    rows = []
+    for fmt, reader in sorted(found.items()):
+        doc = (reader.module.__doc__ or "").strip()
+        summary = doc.splitlines()[0].replace("``", "") if doc else ""
+        rows.append((fmt, " ".join(reader.extensions) or "-", summary))
+    w1 = max((len(r[0]) for r in rows), default=0)
+    w2 = max((len(r[1]) for r in rows), default=0)
+    for fmt, exts, summary in rows:
+        print(f"{fmt:<{w1}}  {exts:<{w2}}  {summary}".rstrip())
+    print("\nThe format of each file is detected from its content; extensions are only a hint.")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns (and, as a script, exits with) the exit status.
+
+    0: done; 1: a litscope error (one line on stderr); 2: bad usage; 130: interrupted.
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    if args.command == "review":
+        from .errors import ParameterError
+        from .execute import parse_param
+        try:
+            args.parsed_params = dict(parse_param(p) for p in args.param)
+        except ParameterError as exc:
+            parser.error(str(exc))  # bad usage: exit status 2
+    handler = {"review": _cmd_review, "render": _cmd_render, "formats": _cmd_formats}[args.command]
+    try:
+        return handler(args)
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+    except LitscopeError as exc:
+        message = " ".join(str(exc).split())
+        print(f"error: {message}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
