@@ -1,0 +1,343 @@
+"""Write a corpus (e.g. the de-duplicated one) to BibTeX, RIS or CSV.
+
+Each writer takes a frame in the canonical schema (extra columns such as ``merged_from`` are
+kept where the format has room for them) and writes UTF-8 text that :func:`litscope.load`
+reads back with the same titles, authors, years, DOIs, abstracts and keywords.
+
+Examples
+--------
+>>> import io
+>>> from litscope.schema import to_frame
+>>> df = to_frame([{"title": "Heat & mass: 100% {new}", "authors": ["Doe, Jane"], "year": 2020,
+...                 "doi": "10.1000/x", "keywords": ["heat", "mass"]}], source_format="ris", source_file="a.ris")
+>>> buf = io.StringIO(); write_bibtex(df, buf)
+>>> print(buf.getvalue().splitlines()[1])
+  title = {Heat \\& mass: 100\\% \\{new\\}},
+>>> buf = io.StringIO(); write_ris(df, buf)
+>>> buf.getvalue().splitlines()[:3]
+['TY  - GEN', 'TI  - Heat & mass: 100% {new}', 'AU  - Doe, Jane']
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import unicodedata
+from pathlib import Path
+from typing import IO, Any, Iterator, Union
+
+import pandas as pd
+
+from .errors import InputError, SchemaError
+from .schema import COLUMNS
+
+__all__ = ["write_bibtex", "write_ris", "write_csv", "citation_keys", "bibtex_escape"]
+
+PathOrTextBuffer = Union[str, "os.PathLike[str]", IO[str]]
+
+#: Separator of list items (authors, keywords) in CSV cells.
+LIST_SEPARATOR = "; "
+#: Separator of keywords in the BibTeX ``keywords`` field.
+BIBTEX_KEYWORD_SEPARATOR = "; "
+
+_CSV_COLUMNS = ["title", "authors", "year", "venue", "doi", "arxiv_id", "pmid", "url", "abstract",
+                "keywords", "id", "source_format", "source_file", "source_record"]
+
+
+# ---------------------------------------------------------------- helpers
+
+def _text(value: Any) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return ""
+    return re.sub(r"\s+", " ", str(value)).strip()
+
+
+def _items(value: Any) -> list[str]:
+    if isinstance(value, (list, tuple)) or type(value).__name__ == "ndarray":
+        return [t for t in (_text(v) for v in value) if t]
+    text = _text(value)
+    return [text] if text else []
+
+
+def _year(value: Any) -> str:
+    text = _text(value)
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _join_items(items: list[str], sep: str, protect_single: bool = True) -> str:
+    """Items joined with ``sep`` ('; '); a ';' inside an item becomes ','. A single item with a
+    comma gets a trailing ';' so readers that split on ',' when there is no ';' keep it whole.
+
+    >>> _join_items(["a;b", "c"], "; "), _join_items(["learning, machine"], "; ")
+    ('a,b; c', 'learning, machine;')
+    """
+    items = [i.replace(";", ",") for i in items]
+    text = sep.join(items)
+    return text + ";" if protect_single and len(items) == 1 and "," in text else text
+
+
+def _check(df: pd.DataFrame) -> None:
+    if not isinstance(df, pd.DataFrame):
+        raise SchemaError(f"expected a pandas DataFrame, got {type(df).__name__}")
+    missing = [c for c in ("title", "authors", "year") if c not in df.columns]
+    if missing:
+        raise SchemaError(f"missing columns {missing}", column=missing[0])
+
+
+def _records(df: pd.DataFrame) -> Iterator[dict[str, Any]]:
+    cols = list(df.columns)
+    for values in df.itertuples(index=False, name=None):
+        rec = dict(zip(cols, values))
+        for c in COLUMNS:
+            rec.setdefault(c, "")
+        yield rec
+
+
+def _open_and_write(path: PathOrTextBuffer, text: str) -> Path | None:
+    """Write text to a path (UTF-8, '\\n' line ends) or a text buffer."""
+    if hasattr(path, "write"):
+        path.write(text)  # type: ignore[union-attr]
+        return None
+    target = Path(os.fspath(path))  # type: ignore[arg-type]
+    try:
+        target.write_text(text, encoding="utf-8", newline="\n")
+    except OSError as exc:
+        raise InputError(f"cannot write file: {exc.strerror or exc}", file=target) from exc
+    return target
+
+
+# ---------------------------------------------------------------- BibTeX
+
+_BIBTEX_SPECIALS = {
+    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
+    "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+}
+_BIBTEX_SPECIAL_RE = re.compile(r"[\\{}&%$#_~^]")
+
+
+def bibtex_escape(text: str) -> str:
+    """Text safe inside a braced BibTeX field: LaTeX specials escaped, other Unicode kept (UTF-8).
+
+    >>> bibtex_escape("50% of {A} & B_1 ~ x^2 \\\\ y")
+    '50\\\\% of \\\\{A\\\\} \\\\& B\\\\_1 \\\\textasciitilde{} x\\\\textasciicircum{}2 \\\\textbackslash{} y'
+    """
+    return _BIBTEX_SPECIAL_RE.sub(lambda m: _BIBTEX_SPECIALS[m.group(0)], text)
+
+
+_KEY_STOPWORDS = {"a", "an", "the", "of", "on", "in", "for", "and", "to", "with", "from", "at", "by",
+                  "is", "are", "towards", "toward", "via", "using", "into", "do", "does", "how", "what",
+                  "why", "when", "le", "la", "les", "der", "die", "das", "el", "un", "une"}
+
+
+def _ascii_word(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text)
+    return re.sub(r"[^a-z0-9]", "", "".join(c for c in folded if not unicodedata.combining(c)).lower())
+
+
+def citation_keys(df: pd.DataFrame) -> list[str]:
+    """Unique citation keys 'familyYEARword' (e.g. 'doe2020deep'), with 'a', 'b'... on repeats.
+
+    >>> from litscope.schema import to_frame
+    >>> df = to_frame([{"title": "Deep nets", "authors": ["Doe, Jane"], "year": 2020},
+    ...                {"title": "Deep trees", "authors": ["Doe, J."], "year": 2020},
+    ...                {"title": "The Ünïcode way", "authors": ["Šimić, Ana"]}],
+    ...               source_format="ris", source_file="a.ris")
+    >>> citation_keys(df)
+    ['doe2020deep', 'doe2020deepa', 'simicunicode']
+    """
+    keys: list[str] = []
+    used: set[str] = set()
+    for rec in _records(df):
+        authors = _items(rec.get("authors"))
+        family = _ascii_word(authors[0].split(",")[0]) if authors else ""
+        words = [_ascii_word(w) for w in re.split(r"[\s\-–—/:]+", _text(rec.get("title")))]
+        word = next((w for w in words if w and w not in _KEY_STOPWORDS), "")
+        base = f"{family or 'anon'}{_year(rec.get('year'))}{word}" or "record"
+        key, n = base, 0
+        while key in used:
+            key = base + _suffix(n)
+            n += 1
+        used.add(key)
+        keys.append(key)
+    return keys
+
+
+def _suffix(n: int) -> str:
+    """'a', 'b', ..., 'z', 'aa', 'ab', ..."""
+    letters = ""
+    n += 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = chr(ord("a") + r) + letters
+    return letters
+
+
+def _bibtex_author(name: str) -> str:
+    family, comma, given = name.partition(",")
+    if not comma:
+        # one-part names (organisations, 'Plato') are protected so BibTeX does not split them
+        return "{" + bibtex_escape(name) + "}"
+    family, given = family.strip(), given.strip()
+    fam = bibtex_escape(family)
+    if re.search(r"\band\b", family, re.I):
+        fam = "{" + fam + "}"
+    return f"{fam}, {bibtex_escape(given)}" if given else fam
+
+
+def write_bibtex(df: pd.DataFrame, path: PathOrTextBuffer) -> Path | None:
+    """Write records as BibTeX (UTF-8), one entry per row, with unique citation keys.
+
+    ``@article`` when the record has a venue, else ``@misc``. Fields: title, author, year,
+    journal, doi, eprint/archiveprefix (arXiv), pmid, url, abstract, keywords (joined with
+    '; ') and, for merged records, ``note = {merged from ...}``. LaTeX specials are escaped
+    (see :func:`bibtex_escape`); other characters are written as UTF-8.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Records in the canonical schema.
+    path : path or writable text file-like
+        Where to write.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The file written (None for a buffer).
+    """
+    _check(df)
+    out = io.StringIO()
+    for key, rec in zip(citation_keys(df), _records(df)):
+        venue = _text(rec.get("venue"))
+        fields: list[tuple[str, str]] = [
+            ("title", bibtex_escape(_text(rec.get("title")))),
+            ("author", " and ".join(_bibtex_author(a) for a in _items(rec.get("authors")))),
+            ("year", _year(rec.get("year"))),
+            ("journal", bibtex_escape(venue)),
+            ("doi", bibtex_escape(_text(rec.get("doi")))),
+        ]
+        arxiv = _text(rec.get("arxiv_id"))
+        if arxiv:
+            fields += [("eprint", bibtex_escape(arxiv)), ("archiveprefix", "arXiv")]
+        fields += [
+            ("pmid", bibtex_escape(_text(rec.get("pmid")))),
+            ("url", bibtex_escape(_text(rec.get("url")))),
+            ("abstract", bibtex_escape(_text(rec.get("abstract")))),
+            ("keywords", bibtex_escape(_join_items(_items(rec.get("keywords")), BIBTEX_KEYWORD_SEPARATOR))),
+        ]
+        merged_from = _items(rec.get("merged_from"))
+        if len(merged_from) > 1:
+            fields.append(("note", bibtex_escape("merged from " + ", ".join(merged_from))))
+        out.write(f"@{'article' if venue else 'misc'}{{{key},\n")
+        for name, value in fields:
+            if value:
+                out.write(f"  {name} = {{{value}}},\n")
+        out.write("}\n\n")
+    return _open_and_write(path, out.getvalue())
+
+
+# ---------------------------------------------------------------- RIS
+
+def _ris_value(text: str) -> str:
+    # one line per field: the reader would take a line starting 'XX  - ' for a new field
+    return re.sub(r"[\r\n]+", " ", text).strip()
+
+
+def write_ris(df: pd.DataFrame, path: PathOrTextBuffer) -> Path | None:
+    """Write records as RIS (UTF-8): ``TY`` (JOUR with a venue, else GEN), TI, AU (one per
+    author), PY, T2, AB, KW (one per keyword), DO, UR (the record's URL, then arXiv and PubMed
+    links), ``N1`` for merged records, ``ER``.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Records in the canonical schema.
+    path : path or writable text file-like
+        Where to write.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The file written (None for a buffer).
+    """
+    _check(df)
+    out = io.StringIO()
+    for rec in _records(df):
+        venue = _text(rec.get("venue"))
+        lines = [("TY", "JOUR" if venue else "GEN"), ("TI", _text(rec.get("title")))]
+        lines += [("AU", a) for a in _items(rec.get("authors"))]
+        lines += [("PY", _year(rec.get("year"))), ("T2", venue), ("AB", _text(rec.get("abstract")))]
+        lines += [("KW", k) for k in _items(rec.get("keywords"))]
+        lines.append(("DO", _text(rec.get("doi"))))
+        urls = [_text(rec.get("url"))]
+        arxiv, pmid = _text(rec.get("arxiv_id")), _text(rec.get("pmid"))
+        if arxiv:
+            urls.append(f"https://arxiv.org/abs/{arxiv}")
+        if pmid:
+            urls.append(f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/")
+        seen: set[str] = set()
+        for url in urls:
+            if url and url not in seen:
+                seen.add(url)
+                lines.append(("UR", url))
+        merged_from = _items(rec.get("merged_from"))
+        if len(merged_from) > 1:
+            lines.append(("N1", "merged from " + ", ".join(merged_from)))
+        for tag, value in lines:
+            value = _ris_value(value)
+            if value:
+                out.write(f"{tag}  - {value}\n")
+        out.write("ER  - \n\n")
+    return _open_and_write(path, out.getvalue())
+
+
+# ---------------------------------------------------------------- CSV
+
+def write_csv(df: pd.DataFrame, path: PathOrTextBuffer) -> Path | None:
+    """Write records as CSV (UTF-8, comma-separated, a header row).
+
+    Columns: title, authors, year, venue, doi, arxiv_id, pmid, url, abstract, keywords, id,
+    source_format, source_file, source_record, then any extra columns (``merged_from``...).
+    List cells are joined with '; ' (a ';' inside an item is written as ',' so items survive
+    the round trip).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Records in the canonical schema.
+    path : path or writable text file-like
+        Where to write.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The file written (None for a buffer).
+
+    Examples
+    --------
+    >>> import io
+    >>> from litscope.schema import to_frame
+    >>> df = to_frame([{"title": "T", "authors": ["Doe, J", "Roe, R"], "keywords": ["a;b", "c"]}],
+    ...               source_format="ris", source_file="a.ris")
+    >>> buf = io.StringIO(); write_csv(df, buf)
+    >>> buf.getvalue().splitlines()[1]
+    'T,"Doe, J; Roe, R",,,,,,,,"a,b; c",r-92db5b52ec,ris,a.ris,1'
+    """
+    _check(df)
+    columns = [c for c in _CSV_COLUMNS if c in df.columns] + [c for c in df.columns if c not in _CSV_COLUMNS]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for rec in _records(df):
+        row = []
+        for c in columns:
+            value = rec.get(c)
+            if isinstance(value, (list, tuple)) or type(value).__name__ == "ndarray":
+                row.append(_join_items(_items(value), LIST_SEPARATOR, protect_single=c != "authors"))
+            elif c in ("year", "source_record"):
+                row.append(_year(value))
+            else:
+                row.append(_text(value))
+        writer.writerow(row)
+    return _open_and_write(path, out.getvalue())
