@@ -268,7 +268,7 @@ def load(inputs: PathOrBuffer | Sequence[PathOrBuffer], *, format: str | None = 
             report.append(entry)
             continue
         entry["format"] = fmt
-        named = isinstance(source, str) and os.path.abspath(source) in explicit
+        named = not isinstance(source, str) or os.path.abspath(source) in explicit
         try:
             df = read(as_buffer(data, name), format=fmt, errors=errors)
             bad = list(df.attrs.get("skipped", []))
