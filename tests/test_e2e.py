@@ -1,7 +1,8 @@
 """End to end: run the review notebook on the sample corpus and read the report like a reader.
 
 Runs ``litscope.execute.run_review`` (papermill + HTML + Chromium PDF) three times:
-twice on the sample (the second run checks that every paper gets the same topic) and once
+twice on the sample (the second time split over two files named in reverse order: every
+paper must get the same topic and label) and once
 on the sample plus a RIS file with one bad record (the report must list it). Minutes.
 """
 
@@ -158,10 +159,21 @@ def test_report_reads_in_order(soup):
     assert len(soup.select(".plotly-graph-div")) >= 3
 
 
-def test_same_topics_when_run_twice(sample_run, reports):
-    again = _run([SAMPLE], "sample-e2e-again", reports, pdf=False)
-    first = {r["id"]: (r["topic"], r["ref"]) for r in _papers(Path(sample_run.output_dir) / "papers.csv")}
-    second = {r["id"]: (r["topic"], r["ref"]) for r in _papers(Path(again.output_dir) / "papers.csv")}
+def test_same_topics_and_labels_in_a_new_run_with_inputs_reordered(sample_run, reports, tmp_path):
+    # The same papers split over two files, named in reverse order, reviewed again in a new
+    # kernel process: every paper must get the same topic, label and reference number.
+    text = SAMPLE.read_text(encoding="utf-8")
+    blocks = text.split("\n\n")
+    header, papers = blocks[:5], blocks[5:]
+    half = len(papers) // 2 // 2 * 2  # keep title/abstract pairs together
+    first_half, second_half = tmp_path / "a-first.txt", tmp_path / "b-second.txt"
+    first_half.write_text("\n\n".join(header + papers[:half]), encoding="utf-8")
+    second_half.write_text("\n\n".join(header + papers[half:]), encoding="utf-8")
+    again = _run([second_half, first_half], "sample-e2e-again", reports, pdf=False)
+    key = lambda r: (r["topic"], r["topic_label"], r["ref"])
+    first = {r["id"]: key(r) for r in _papers(Path(sample_run.output_dir) / "papers.csv")}
+    second = {r["id"]: key(r) for r in _papers(Path(again.output_dir) / "papers.csv")}
+    assert len(first) == N_SAMPLE
     assert first == second
 
 

@@ -15,7 +15,7 @@ from litscope.export import bibtex_escape, citation_keys, write_bibtex, write_cs
 from litscope.schema import to_frame
 
 RECORDS = [
-    {"title": "Heat & mass transfer: 100% {robust} methods for C# with $x_i$ ~ y and back\\slashes",
+    {"title": "Heat & mass transfer: 100% {robust} methods for C# with $x_i$ ~ y, 2^10 and back\\slashes",
      "authors": ["Müller, Jürgen", "O'Brien, Seán", "van der Berg, Jan"], "year": 2020,
      "venue": "Journal of Heat & Mass", "doi": "10.1000/heat_mass.2020", "pmid": "31415926",
      "abstract": 'We study "quotes", commas, semicolons; and 50% of {braces} & ampersands. Ünïcödé: 数据, αβγ.',

@@ -57,6 +57,7 @@ _UNINFORMATIVE_PENALTY = 1.0   # boilerplate is chosen only when nothing else is
 _SHORT_WORDS, _SHORT_PENALTY = 8, 0.02    # per missing word below 8 words
 _LONG_WORDS, _LONG_PENALTY = 60, 0.002    # per word beyond 60 words
 _CONNECTIVE_PENALTY = 0.05  # "Additionally, ...", "This ...": leans on a sentence we do not show
+_SYNTHESIS_CONNECTIVE_PENALTY = 0.3  # in a synthesis the missing antecedent is never shown
 _CONTRIBUTION_BONUS = 0.05  # per-paper summaries should say what the paper does
 _CONNECTIVE = re.compile(
     r"(?:additionally|in addition|moreover|furthermore|further|also|finally|subsequently|then|thus|"
@@ -278,7 +279,7 @@ def compute_syntheses(df: pd.DataFrame, papers: pd.DataFrame, topics: pd.DataFra
     Marginal Relevance picks them: ``(1 - diversity) * relevance - diversity * max similarity
     to the sentences already chosen``, where relevance is the cosine to the topic centroid (the
     mean of the topic's paper vectors, each paper the mean of its sentences) minus the same
-    shape penalty as the per-paper summaries (doubled for openings such as "This ..." or
+    shape penalty as the per-paper summaries (much larger for openings such as "This ..." or
     "However,", which read worse out of context).  At most one sentence per paper, none nearly
     identical (cosine > 0.95) to one already chosen; ties go to the lower reference number,
     then the earlier sentence.  The chosen sentences are then ordered by role (background,
@@ -396,8 +397,9 @@ def compute_syntheses(df: pd.DataFrame, papers: pd.DataFrame, topics: pd.DataFra
             continue
         texts = [abstracts[c[2]][c[3]:c[4]] for c in cands]
         cmat = np.stack([vectors[t] for t in texts])
-        # out of their abstract, sentences opening with "This ..." or "However," read worse still
-        relevance = cmat @ centroid - np.array([_shape_penalty(t, connective=2 * _CONNECTIVE_PENALTY)
+        # Out of their abstract, sentences opening with "This ..." or "However," point at a sentence
+        # the reader never sees; a topic offers many candidates, so they are taken only as a last resort.
+        relevance = cmat @ centroid - np.array([_shape_penalty(t, connective=_SYNTHESIS_CONNECTIVE_PENALTY)
                                                 for t in texts])
         chosen: list[int] = []
         used_papers: set[str] = set()

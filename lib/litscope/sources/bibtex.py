@@ -329,7 +329,10 @@ def _latex_converter() -> Any:
         db = get_default_latex_context_db()
         # keep the content of boxes and URLs ('200\,\mbox{$\mu$}J' -> '200 μJ')
         db.add_context_category("litscope", prepend=True, macros=[
-            MacroTextSpec(name, simplify_repl="%s") for name in ("mbox", "hbox", "url", "href")])
+            MacroTextSpec(name, simplify_repl="%s") for name in ("mbox", "hbox", "url", "href")]
+            # pylatexenc gives the modifier letters (U+02C6, U+02DC); writers mean the ASCII characters
+            + [MacroTextSpec("textasciicircum", simplify_repl="^"),
+               MacroTextSpec("textasciitilde", simplify_repl="~")])
         _L2T = LatexNodes2Text(latex_context=db, math_mode="text")
     return _L2T
 
