@@ -72,7 +72,7 @@ def test_bibtex_escaping_and_keys(corpus):
     write_bibtex(corpus, buf)
     text = buf.getvalue()
     assert r"Heat \& mass transfer: 100\% \{robust\} methods for C\# with \$x\_i\$ " \
-           r"\textasciitilde{} y and back\textbackslash{}slashes" in text
+           r"\textasciitilde{} y, 2\textasciicircum{}10 and back\textbackslash{}slashes" in text
     assert "author = {Müller, Jürgen and O'Brien, Seán and van der Berg, Jan}" in text
     assert text.count("@article{") == 1 and text.count("@misc{") == 3  # @article only with a venue
     assert "eprint = {2101.00001}" in text and "archiveprefix = {arXiv}" in text
