@@ -176,40 +176,27 @@ def resolve_output_dir(output_dir: str | os.PathLike | None, name: str) -> Path:
 
 
 def merge_duplicates(df: pd.DataFrame, enabled: bool = True) -> pd.DataFrame:
-    """One row per paper: :func:`litscope.dedupe.deduplicate` when enabled and installed.
+    """One row per paper: :func:`litscope.dedupe.deduplicate` when enabled.
 
-    Otherwise a copy of ``df`` with a one-element ``merged_from`` per row and
-    ``attrs["dedupe_done"] = False`` and ``attrs["dedupe_note"]`` saying why. ``attrs`` of
-    ``df`` (load report, skipped records) are kept.
+    When switched off, a copy of ``df`` with a one-element ``merged_from`` per row and
+    ``attrs["dedupe_note"]`` saying why. ``attrs`` of ``df`` (load report, skipped records)
+    are kept in both cases; ``attrs["dedupe_done"]`` says which happened.
     """
-    merged = None
-    note = ""
+    from . import dedupe
+
     if enabled:
-        try:
-            from . import dedupe
-        except ImportError:
-            dedupe = None
-        if dedupe is not None:
-            merged = dedupe.deduplicate(df)
-        else:
-            note = "the de-duplication module is not installed"
+        merged = dedupe.deduplicate(df)
+        note = ""
     else:
-        note = "it was switched off for this report (parameter <code>deduplicate = False</code>)"
-    if merged is None:
         merged = df.copy()
-        merged["merged_from"] = [[f"{f}#{_year_text(r)}"] for f, r in zip(df["source_file"], df["source_record"])]
+        merged["merged_from"] = [[f"{f}#{r}"] for f, r in zip(df["source_file"], df["source_record"])]
+        note = "it was switched off for this report (parameter <code>deduplicate = False</code>)"
     attrs = dict(df.attrs)
     attrs.update(merged.attrs)
-    attrs["dedupe_done"] = not note
+    attrs["dedupe_done"] = enabled
     attrs["dedupe_note"] = note
     merged.attrs = attrs
     return merged.reset_index(drop=True)
-
-
-def _module_exists(name: str) -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec(f"litscope.{name}") is not None
 
 
 # ====================================================================== references
@@ -957,24 +944,18 @@ def display_corpus_overview(df: pd.DataFrame, merged: pd.DataFrame | None = None
 
 
 def display_dedupe(df: pd.DataFrame, merged: pd.DataFrame) -> None:
-    """Show the de-duplication summary and, when :mod:`litscope.prisma` is there, the PRISMA flow."""
+    """Show the de-duplication summary and the PRISMA flow."""
     from . import figures
 
-    counts = None
-    if merged.attrs.get("dedupe_done", False):
-        try:
-            from .dedupe import compute_source_counts
-            counts = compute_source_counts(df, merged)
-        except (ImportError, AttributeError):
-            counts = None
-    _display_html(dedupe_html(df, merged, counts))
-    if _module_exists("prisma"):
-        from . import prisma
+    from . import prisma
+    from .dedupe import compute_source_counts
 
-        skipped = pd.DataFrame(df.attrs.get("skipped", []) or [], columns=["file", "record", "line", "reason"])
-        flow = prisma.compute_prisma_identification(df, merged, skipped)
-        _display_html("<p>The PRISMA 2020 identification flow of the corpus:</p>")
-        figures.show(prisma.plot_prisma_flow(flow))
+    counts = compute_source_counts(df, merged) if merged.attrs.get("dedupe_done", False) else None
+    _display_html(dedupe_html(df, merged, counts))
+    skipped = pd.DataFrame(df.attrs.get("skipped", []) or [], columns=["file", "record", "line", "reason"])
+    flow = prisma.compute_prisma_identification(df, merged, skipped)
+    _display_html("<p>The PRISMA 2020 identification flow of the corpus:</p>")
+    figures.show(prisma.plot_prisma_flow(flow))
 
 
 def display_years(df: pd.DataFrame) -> None:
