@@ -201,7 +201,7 @@ def plot_prisma_flow(counts: pd.DataFrame):
     fig.update_layout(shapes=shapes)
     font = dict(family="Arial, Helvetica, sans-serif", size=13, color=black)
     annotations = [
-        dict(x=60 + 5, y=height - 12, text="<b>Identification of studies via databases</b>", showarrow=False,
+        dict(x=60 + 5, y=height - 12, text="<b>PRISMA 2020 flow: identification of studies via databases</b>", showarrow=False,
              xanchor="left", yanchor="middle", font=dict(font, size=14)),
         dict(x=left[0] + pad, y=y_top1 - pad, text=identified_text, showarrow=False, align="left",
              xanchor="left", yanchor="top", font=font),

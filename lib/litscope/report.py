@@ -954,7 +954,6 @@ def display_dedupe(df: pd.DataFrame, merged: pd.DataFrame) -> None:
     _display_html(dedupe_html(df, merged, counts))
     skipped = pd.DataFrame(df.attrs.get("skipped", []) or [], columns=["file", "record", "line", "reason"])
     flow = prisma.compute_prisma_identification(df, merged, skipped)
-    _display_html("<p>The PRISMA 2020 identification flow of the corpus:</p>")
     figures.show(prisma.plot_prisma_flow(flow))
 
 
