@@ -26,9 +26,9 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import InputError, LitscopeError, ParameterError, RecordError
-from ..schema import SkippedRecord, clean_text, normalize_record, to_frame
-from ._io import PathOrBuffer, Sample, read_text, source_name
+from ..errors import InputError
+from ._io import PathOrBuffer, Sample
+from ._tagged import TaggedRecord, finish, run_reader, split_blocks, stray_lines
 
 FORMAT = "endnote"
 EXTENSIONS = (".enw", ".enl", ".txt", ".refer")
@@ -87,95 +87,21 @@ def read_endnote(path: PathOrBuffer, *, encoding: str | None = None, errors: str
     InputError
         When the file cannot be read or holds no ``%`` field.
     """
-    if errors not in ("skip", "raise"):
-        raise ParameterError(f"errors must be 'skip' or 'raise', not {errors!r}")
-    name = source_name(path)
-    try:
-        text, used = read_text(path, encoding=encoding)
-        df = _parse(text, name, errors)
-    except LitscopeError:
-        raise
-    except Exception as exc:  # the reader contract: only litscope errors leave a reader
-        raise InputError(f"cannot parse as EndNote tagged text: {type(exc).__name__}: {exc}",
-                         file=name) from exc
-    df.attrs["encoding"] = used
-    return df
-
-
-class _Record:
-    def __init__(self, number: int, line: int) -> None:
-        self.number = number
-        self.line = line
-        self.fields: dict[str, list[str]] = {}
-        self.last: str | None = None
-
-    def add(self, tag: str, value: str) -> None:
-        self.fields.setdefault(tag, []).append(value)
-        self.last = tag
-
-    def continue_last(self, text: str) -> None:
-        if self.last is None:
-            return
-        values = self.fields[self.last]
-        if self.last in _LIST_TAGS:
-            values.append(text)
-        else:
-            values[-1] = f"{values[-1]} {text}".strip()
-
-    def first(self, *tags: str) -> str:
-        for tag in tags:
-            for value in self.fields.get(tag, ()):
-                if clean_text(value):
-                    return value
-        return ""
-
-    def all(self, *tags: str) -> list[str]:
-        return [v for tag in tags for v in self.fields.get(tag, ()) if v.strip()]
+    return run_reader(path, encoding=encoding, errors=errors, fmt=FORMAT,
+                      format_label="EndNote tagged text", parse=_parse)
 
 
 def _parse(text: str, name: str, errors: str) -> pd.DataFrame:
-    if not text.strip():
-        return to_frame([], source_format=FORMAT, source_file=name)
-    records: list[_Record] = []
-    current: _Record | None = None
-    stray: list[int] = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            current = None
-            continue
-        m = _FIELD.match(line)
-        if m:
-            tag, value = m.group(1), (m.group(2) or "").strip()
-            if current is None or (tag == "0" and "0" in current.fields):
-                current = _Record(len(records) + 1, number)
-                records.append(current)
-            current.add(tag, value)
-        elif current is not None:
-            current.continue_last(line.strip())
-        else:
-            stray.append(number)
+    # A blank line ends a record, a second '%0' starts one.
+    records, stray = split_blocks(text, _FIELD, opener="0", list_tags=_LIST_TAGS)
     if not records:
         raise InputError("no EndNote record (no '%T'/'%A'-style field lines)", file=name,
                          line=stray[0] if stray else None)
-    skipped: list[SkippedRecord] = []
-    if stray:
-        skipped.append(SkippedRecord(name, None, stray[0],
-                                     f"{len(stray)} line(s) outside any record are not EndNote fields"))
-    rows: list[dict[str, Any]] = []
-    for rec in records:
-        row = _to_row(rec)
-        norm = normalize_record(row)
-        if not norm["title"] and not norm["abstract"]:
-            reason = "record has neither title nor abstract"
-            if errors == "raise":
-                raise RecordError(reason, file=name, record=rec.number, line=rec.line)
-            skipped.append(SkippedRecord(name, rec.number, rec.line, reason))
-            continue
-        rows.append(row)
-    return to_frame(rows, source_format=FORMAT, source_file=name, skipped=skipped)
+    return finish(records, _to_row, name=name, errors=errors, fmt=FORMAT,
+                  skipped=stray_lines(name, stray, "EndNote"))
 
 
-def _to_row(rec: _Record) -> dict[str, Any]:
+def _to_row(rec: TaggedRecord) -> dict[str, Any]:
     urls = [u for value in rec.all("U") for u in value.split()]
     accession = rec.first("M")
     pmid = accession if re.search(r"\bpmid\b", accession, re.I) else ""

@@ -21,9 +21,9 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import InputError, LitscopeError, ParameterError, RecordError
-from ..schema import SkippedRecord, clean_text, normalize_record, to_frame
-from ._io import PathOrBuffer, Sample, read_text, source_name
+from ..errors import InputError
+from ._io import PathOrBuffer, Sample
+from ._tagged import TaggedRecord, finish, run_reader, split_blocks, stray_lines
 
 FORMAT = "medline"
 EXTENSIONS = (".nbib", ".medline", ".txt")
@@ -33,7 +33,6 @@ _FIELD = re.compile(r"^([A-Z][A-Z0-9]{1,3}) {0,3}-(?: (.*)|\s*)$")
 #: Tags found only in MEDLINE-style files (RIS has 2-character tags, WoS has no dash).
 _MEDLINE_ONLY = re.compile(r"^(?:PMID|OWN |STAT|DCOM|LR  |FAU |JID |EDAT|MHDA|CRDT|PHST|PST |AID |LID |"
                            r"OID |ISSN|PMC |DEP |SB  |JT  |TA  |MH  |OT  |GR  |CIN |PL  )-", re.M)
-_LIST_TAGS = {"AU", "FAU", "MH", "OT"}
 _DOI_TAGGED = re.compile(r"(10\.\d{4,9}/\S+)\s*\[doi\]", re.I)
 _DOI_ANY = re.compile(r"(10\.\d{4,9}/[^\s\[\]]+)")
 _DOI_IN_SO = re.compile(r"doi:\s*(10\.\d{4,9}/\S+)", re.I)
@@ -92,90 +91,22 @@ def read_medline(path: PathOrBuffer, *, encoding: str | None = None, errors: str
     InputError
         When the file cannot be read or holds no MEDLINE field at all.
     """
-    if errors not in ("skip", "raise"):
-        raise ParameterError(f"errors must be 'skip' or 'raise', not {errors!r}")
-    name = source_name(path)
-    try:
-        text, used = read_text(path, encoding=encoding)
-        df = _parse(text, name, errors)
-    except LitscopeError:
-        raise
-    except Exception as exc:  # the reader contract: only litscope errors leave a reader
-        raise InputError(f"cannot parse as MEDLINE: {type(exc).__name__}: {exc}", file=name) from exc
-    df.attrs["encoding"] = used
-    return df
-
-
-class _Record:
-    def __init__(self, number: int, line: int) -> None:
-        self.number = number
-        self.line = line
-        self.fields: dict[str, list[str]] = {}
-        self.last: str | None = None
-
-    def add(self, tag: str, value: str) -> None:
-        self.fields.setdefault(tag, []).append(value)
-        self.last = tag
-
-    def continue_last(self, text: str) -> None:
-        if self.last is not None:
-            values = self.fields[self.last]
-            values[-1] = f"{values[-1]} {text}".strip()
-
-    def first(self, *tags: str) -> str:
-        for tag in tags:
-            for value in self.fields.get(tag, ()):
-                if clean_text(value):
-                    return value
-        return ""
-
-    def all(self, *tags: str) -> list[str]:
-        return [v for tag in tags for v in self.fields.get(tag, ()) if v.strip()]
+    return run_reader(path, encoding=encoding, errors=errors, fmt=FORMAT,
+                      format_label="MEDLINE", parse=_parse)
 
 
 def _parse(text: str, name: str, errors: str) -> pd.DataFrame:
-    if not text.strip():
-        return to_frame([], source_format=FORMAT, source_file=name)
-    records: list[_Record] = []
-    current: _Record | None = None
-    junk: list[int] = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            current = None  # a blank line ends the record
-            continue
-        m = _FIELD.match(line)
-        if m and not line.startswith(" "):
-            tag, value = m.group(1), (m.group(2) or "").strip()
-            if current is None or (tag == "PMID" and "PMID" in current.fields):
-                current = _Record(len(records) + 1, number)
-                records.append(current)
-            current.add(tag, value)
-        elif current is not None:
-            current.continue_last(line.strip())
-        else:
-            junk.append(number)
+    # A blank line ends a record, a second 'PMID-' starts one; an indented line wraps the
+    # value above, lists included (MEDLINE puts one author or MeSH term per tagged line).
+    records, junk = split_blocks(text, _FIELD, opener="PMID")
     if not records:
         raise InputError("no MEDLINE record (no 'XXXX- value' field lines)", file=name,
                          line=junk[0] if junk else None)
-    skipped: list[SkippedRecord] = []
-    if junk:
-        skipped.append(SkippedRecord(name, None, junk[0],
-                                     f"{len(junk)} line(s) outside any record are not MEDLINE fields"))
-    rows: list[dict[str, Any]] = []
-    for rec in records:
-        row = _to_row(rec)
-        norm = normalize_record(row)
-        if not norm["title"] and not norm["abstract"]:
-            reason = "record has neither title nor abstract"
-            if errors == "raise":
-                raise RecordError(reason, file=name, record=rec.number, line=rec.line)
-            skipped.append(SkippedRecord(name, rec.number, rec.line, reason))
-            continue
-        rows.append(row)
-    return to_frame(rows, source_format=FORMAT, source_file=name, skipped=skipped)
+    return finish(records, _to_row, name=name, errors=errors, fmt=FORMAT,
+                  skipped=stray_lines(name, junk, "MEDLINE"))
 
 
-def _to_row(rec: _Record) -> dict[str, Any]:
+def _to_row(rec: TaggedRecord) -> dict[str, Any]:
     pmid = rec.first("PMID")
     lids = rec.all("AID", "LID")
     url = ""
@@ -198,7 +129,7 @@ def _to_row(rec: _Record) -> dict[str, Any]:
     }
 
 
-def _doi(rec: _Record, lids: list[str]) -> str:
+def _doi(rec: TaggedRecord, lids: list[str]) -> str:
     for value in lids:
         m = _DOI_TAGGED.search(value)
         if m:

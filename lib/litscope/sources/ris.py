@@ -28,9 +28,10 @@ from urllib.parse import unquote
 
 import pandas as pd
 
-from ..errors import InputError, LitscopeError, ParameterError, RecordError
-from ..schema import SkippedRecord, clean_text, normalize_record, normalize_year, to_frame
-from ._io import PathOrBuffer, Sample, read_text, source_name
+from ..errors import InputError
+from ..schema import SkippedRecord, normalize_year
+from ._io import PathOrBuffer, Sample
+from ._tagged import TaggedRecord, finish, run_reader
 
 FORMAT = "ris"
 EXTENSIONS = (".ris", ".txt")
@@ -106,63 +107,18 @@ def read_ris(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "
     InputError
         When the file cannot be read or has no RIS record at all.
     """
-    if errors not in ("skip", "raise"):
-        raise ParameterError(f"errors must be 'skip' or 'raise', not {errors!r}")
-    name = source_name(path)
-    try:
-        text, used = read_text(path, encoding=encoding)
-        df = _parse(text, name, errors)
-    except LitscopeError:
-        raise
-    except Exception as exc:  # the reader contract: only litscope errors leave a reader
-        raise InputError(f"cannot parse as RIS: {type(exc).__name__}: {exc}", file=name) from exc
-    df.attrs["encoding"] = used
-    return df
-
-
-class _Record:
-    """Fields of one record in file order: tag -> list of values (one per tagged or list line)."""
-
-    def __init__(self, number: int, line: int) -> None:
-        self.number = number
-        self.line = line
-        self.fields: dict[str, list[str]] = {}
-        self.last: str | None = None
-
-    def add(self, tag: str, value: str) -> None:
-        self.fields.setdefault(tag, []).append(value)
-        self.last = tag
-
-    def continue_last(self, text: str) -> None:
-        if self.last is None:
-            return
-        values = self.fields[self.last]
-        if self.last in _LIST_TAGS:
-            values.append(text)
-        else:
-            values[-1] = f"{values[-1]} {text}".strip()
-
-    def first(self, *tags: str) -> str:
-        for tag in tags:
-            for value in self.fields.get(tag, ()):
-                if clean_text(value):
-                    return value
-        return ""
-
-    def all(self, *tags: str) -> list[str]:
-        return [v for tag in tags for v in self.fields.get(tag, ()) if v.strip()]
+    return run_reader(path, encoding=encoding, errors=errors, fmt=FORMAT,
+                      format_label="RIS", parse=_parse)
 
 
 def _parse(text: str, name: str, errors: str) -> pd.DataFrame:
-    if not text.strip():
-        return to_frame([], source_format=FORMAT, source_file=name)
-    records: list[_Record] = []
+    records: list[TaggedRecord] = []
     stray: list[tuple[int, str]] = []  # field lines before the first record that belong to none
-    current: _Record | None = None
-    closed: _Record | None = None  # the record just ended
+    current: TaggedRecord | None = None
+    closed: TaggedRecord | None = None  # the record just ended
     # Field lines after an ER: a record without its TY line when another ER closes them,
     # else fields trailing the record before (Ovid puts 'NL  - ' after ER).
-    pending: _Record | None = None
+    pending: TaggedRecord | None = None
 
     def settle_pending() -> None:
         nonlocal pending
@@ -180,7 +136,7 @@ def _parse(text: str, name: str, errors: str) -> pd.DataFrame:
             tag, value = m.group(1), (m.group(2) or "").strip()
             if tag == "TY":
                 settle_pending()
-                current = _Record(len(records) + 1, number)
+                current = TaggedRecord(len(records) + 1, number, list_tags=_LIST_TAGS)
                 records.append(current)
                 current.add("TY", value)
                 closed = None
@@ -195,7 +151,7 @@ def _parse(text: str, name: str, errors: str) -> pd.DataFrame:
                 current.add(tag, value)
             else:
                 if pending is None:
-                    pending = _Record(0, number)
+                    pending = TaggedRecord(0, number, list_tags=_LIST_TAGS)
                 pending.add(tag, value)
             continue
         stripped = line.strip()
@@ -215,21 +171,10 @@ def _parse(text: str, name: str, errors: str) -> pd.DataFrame:
         tags = ", ".join(sorted({t for _, t in stray}))
         skipped.append(SkippedRecord(name, None, stray[0][0],
                                      f"{len(stray)} field line(s) outside any TY...ER record ({tags}) belong to no record"))
-    rows: list[dict[str, Any]] = []
-    for rec in records:
-        row = _to_row(rec)
-        norm = normalize_record(row)
-        if not norm["title"] and not norm["abstract"]:
-            reason = "record has neither title nor abstract"
-            if errors == "raise":
-                raise RecordError(reason, file=name, record=rec.number, line=rec.line)
-            skipped.append(SkippedRecord(name, rec.number, rec.line, reason))
-            continue
-        rows.append(row)
-    return to_frame(rows, source_format=FORMAT, source_file=name, skipped=skipped)
+    return finish(records, _to_row, name=name, errors=errors, fmt=FORMAT, skipped=skipped)
 
 
-def _to_row(rec: _Record) -> dict[str, Any]:
+def _to_row(rec: TaggedRecord) -> dict[str, Any]:
     title = rec.first(*_TITLE_TAGS)
     venue_tags = _VENUE_TAGS
     if not title:
@@ -266,7 +211,7 @@ def _author(name: str) -> str:
     return name
 
 
-def _year(rec: _Record) -> int | None:
+def _year(rec: TaggedRecord) -> int | None:
     for value in rec.all("PY", "Y1", "DA", "Y2"):
         year = normalize_year(value)
         if year is None:
@@ -282,7 +227,7 @@ def _doi_in(text: str) -> str:
     return m.group(1).rstrip(".,;)]}") if m else ""
 
 
-def _doi(rec: _Record, urls: list[str]) -> str:
+def _doi(rec: TaggedRecord, urls: list[str]) -> str:
     for value in rec.all("DO", "DI"):
         found = _doi_in(value) or (value if "10." in value else "")
         if found:
@@ -294,7 +239,7 @@ def _doi(rec: _Record, urls: list[str]) -> str:
     return ""
 
 
-def _arxiv(rec: _Record, link_text: str) -> str:
+def _arxiv(rec: TaggedRecord, link_text: str) -> str:
     for value in [link_text, *rec.all("DO")]:
         m = _ARXIV_URL.search(value) or _ARXIV_DOI.search(value)
         if m:
@@ -302,7 +247,7 @@ def _arxiv(rec: _Record, link_text: str) -> str:
     return ""
 
 
-def _pmid(rec: _Record, link_text: str) -> str:
+def _pmid(rec: TaggedRecord, link_text: str) -> str:
     """A PubMed id only when the record says so: a PMID tag, a PubMed URL, or an MEDLINE accession number."""
     value = rec.first("PMID", "PM")
     if value:

@@ -23,9 +23,10 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import InputError, LitscopeError, ParameterError, RecordError
-from ..schema import SkippedRecord, clean_text, normalize_record, to_frame
-from ._io import PathOrBuffer, Sample, read_text, source_name
+from ..errors import InputError
+from ..schema import to_frame
+from ._io import PathOrBuffer, Sample
+from ._tagged import TaggedRecord, finish, run_reader, stray_lines
 
 FORMAT = "wos"
 EXTENSIONS = (".txt", ".isi", ".ciw")
@@ -97,107 +98,50 @@ def read_wos(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "
     InputError
         When the file cannot be read or holds no WoS record.
     """
-    if errors not in ("skip", "raise"):
-        raise ParameterError(f"errors must be 'skip' or 'raise', not {errors!r}")
-    name = source_name(path)
-    try:
-        text, used = read_text(path, encoding=encoding)
-        df = _parse(text, name, errors)
-    except LitscopeError:
-        raise
-    except Exception as exc:  # the reader contract: only litscope errors leave a reader
-        raise InputError(f"cannot parse as Web of Science text: {type(exc).__name__}: {exc}",
-                         file=name) from exc
-    df.attrs["encoding"] = used
-    return df
-
-
-class _Record:
-    def __init__(self, number: int, line: int) -> None:
-        self.number = number
-        self.line = line
-        self.fields: dict[str, list[str]] = {}
-        self.last: str | None = None
-
-    def add(self, tag: str, value: str) -> None:
-        self.fields.setdefault(tag, []).append(value)
-        self.last = tag
-
-    def continue_last(self, text: str) -> None:
-        if self.last is None:
-            return
-        values = self.fields[self.last]
-        if self.last in _LIST_TAGS:
-            values.append(text)
-        else:
-            values[-1] = f"{values[-1]} {text}".strip()
-
-    def first(self, *tags: str) -> str:
-        for tag in tags:
-            for value in self.fields.get(tag, ()):
-                if clean_text(value):
-                    return value
-        return ""
-
-    def all(self, *tags: str) -> list[str]:
-        return [v for tag in tags for v in self.fields.get(tag, ()) if v.strip()]
+    return run_reader(path, encoding=encoding, errors=errors, fmt=FORMAT,
+                      format_label="Web of Science text", parse=_parse)
 
 
 def _parse(text: str, name: str, errors: str) -> pd.DataFrame:
-    if not text.strip():
-        return to_frame([], source_format=FORMAT, source_file=name)
-    records: list[_Record] = []
-    current: _Record | None = None
+    records: list[TaggedRecord] = []
+    current: TaggedRecord | None = None
     stray: list[int] = []
     framed = False  # an FN/VR header or EF seen: a valid export, possibly with no record
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         m = _FIELD.match(line)
-        if m and not line[0].isspace():
-            tag, value = m.group(1), (m.group(2) or "").strip()
-            if tag == "EF":
-                framed = True
-                break
-            if tag == "ER":
-                current = None
-                continue
-            if tag in _HEADER_TAGS and current is None:
-                framed = True
-                continue
-            if tag == "PT" or current is None:
-                # 'PT' opens a record; any other field outside a record opens one too (lenient).
-                current = _Record(len(records) + 1, number)
-                records.append(current)
-            current.add(tag, value)
-        elif current is not None:
-            current.continue_last(line.strip())
-        else:
-            stray.append(number)
+        if not m or line[0].isspace():  # an indented line: more of the field above, or stray
+            if current is None:
+                stray.append(number)
+            else:
+                current.continue_last(line.strip())
+            continue
+        tag, value = m.group(1), (m.group(2) or "").strip()
+        if tag == "EF":
+            framed = True
+            break
+        if tag == "ER":
+            current = None
+            continue
+        if tag in _HEADER_TAGS and current is None:
+            framed = True
+            continue
+        if tag == "PT" or current is None:
+            # 'PT' opens a record; any other field outside a record opens one too (lenient).
+            current = TaggedRecord(len(records) + 1, number, list_tags=_LIST_TAGS)
+            records.append(current)
+        current.add(tag, value)
     if not records and framed and not stray:
         return to_frame([], source_format=FORMAT, source_file=name)
     if not records:
         raise InputError("no Web of Science record (no 'PT ' line and no two-letter fields)",
                          file=name, line=stray[0] if stray else None)
-    skipped: list[SkippedRecord] = []
-    if stray:
-        skipped.append(SkippedRecord(name, None, stray[0],
-                                     f"{len(stray)} line(s) outside any record are not WoS fields"))
-    rows: list[dict[str, Any]] = []
-    for rec in records:
-        row = _to_row(rec)
-        norm = normalize_record(row)
-        if not norm["title"] and not norm["abstract"]:
-            reason = "record has neither title nor abstract"
-            if errors == "raise":
-                raise RecordError(reason, file=name, record=rec.number, line=rec.line)
-            skipped.append(SkippedRecord(name, rec.number, rec.line, reason))
-            continue
-        rows.append(row)
-    return to_frame(rows, source_format=FORMAT, source_file=name, skipped=skipped)
+    return finish(records, _to_row, name=name, errors=errors, fmt=FORMAT,
+                  skipped=stray_lines(name, stray, "WoS"))
 
 
-def _to_row(rec: _Record) -> dict[str, Any]:
+def _to_row(rec: TaggedRecord) -> dict[str, Any]:
     keywords = [k for value in rec.all("DE", "ID") for k in value.split(";")]
     authors = rec.all("AF") or rec.all("AU")
     # 'AU Doe, J; Roe, R' on one line (some exporters) is still one author per item.
