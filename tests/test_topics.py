@@ -223,3 +223,128 @@ def test_granularity_direction(result, sample):
     coarser = compute_topics(df, X, granularity="coarser", embedder=embedder, progress=False)
     finer = compute_topics(df, X, granularity="finer", embedder=embedder, progress=False)
     assert coarser.n_topics < result.n_topics < finer.n_topics
+
+
+# ------------------------------------------------------------------ fast: mixed topics, outliers, labels
+
+
+def _unit(rows):
+    rows = np.asarray(rows, dtype=float)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def _blob(rng, centre, n, spread=0.15):
+    return centre + spread * rng.standard_normal((n, len(centre)))
+
+
+def test_unrelated_papers_stay_unassigned_and_close_ones_join():
+    from litscope.topics import refine_assignments
+
+    rng = np.random.default_rng(0)
+    dim = 32
+    a, b = np.eye(dim)[0], np.eye(dim)[1]
+    unrelated = [np.eye(dim)[5 + i] for i in range(3)]  # orthogonal to both groups
+    X = _unit(np.vstack([_blob(rng, a, 20), _blob(rng, b, 20), _blob(rng, a, 2), unrelated]))
+    labels = np.array([0] * 20 + [1] * 20 + [-1] * 5)
+    params = {}
+    out = refine_assignments(X, labels, min_size=5, params=params)
+    assert out[40:42].tolist() == [0, 0]  # noise papers as close as members join their group
+    assert out[42:].tolist() == [-1, -1, -1]  # unrelated ones are not dumped into a topic
+    assert out[:40].tolist() == labels[:40].tolist()
+    assert params["outlier_threshold_used"] >= 0.35 and params["split_topics"] == []
+    assert labels[40:].tolist() == [-1] * 5  # input not changed
+
+
+def test_unassigned_share_is_capped():
+    from litscope.topics import refine_assignments
+
+    rng = np.random.default_rng(1)
+    dim = 16
+    X = _unit(np.vstack([_blob(rng, np.eye(dim)[0], 10), _blob(rng, np.eye(dim)[1], 10),
+                         np.eye(dim)[2:12] + 0.3 * np.eye(dim)[0]]))
+    labels = np.array([0] * 10 + [1] * 10 + [-1] * 10)
+    out = refine_assignments(X, labels, min_size=5, max_unassigned=0.1)
+    assert (out == -1).sum() == 3  # floor(0.1 * 30)
+
+
+def test_a_mixed_topic_is_split():
+    from litscope.topics import refine_assignments, topic_coherence
+
+    rng = np.random.default_rng(2)
+    dim = 32
+    e = np.eye(dim)
+    coherent = [_blob(rng, e[i], 8, 0.1) for i in range(4)]  # four tight topics
+    mixed = [_blob(rng, e[10], 8, 0.1), _blob(rng, e[11], 8, 0.1), e[20:22]]  # two groups + 2 strays
+    X = _unit(np.vstack(coherent + mixed))
+    labels = np.repeat([0, 1, 2, 3], 8).tolist() + [4] * 18
+    labels = np.array(labels)
+    params = {}
+    out = refine_assignments(X, labels, min_size=5, threshold=0.6, params=params)
+    assert len(params["split_topics"]) == 1 and params["split_topics"][0]["topic"] == 4
+    first, second = set(out[32:40].tolist()), set(out[40:48].tolist())
+    assert len(first) == 1 and len(second) == 1 and first != second and -1 not in first | second
+    assert out[48:].tolist() == [-1, -1]  # the strays do not belong to either part
+    assert out[:32].tolist() == labels[:32].tolist()
+    coh = topic_coherence(X, out)
+    assert min(coh.values()) > 0.8  # every topic now as coherent as the tight ones
+
+
+def test_word_spread_and_vagueness_prefer_specific_words():
+    from litscope.topics import _Corpus, _vagueness, word_spread
+
+    texts = ["language models for vocabulary expansion", "language models vocabulary expansion",
+             "language models for math", "language models math word problems",
+             "language models agents", "language models agent simulation"]
+    spread = word_spread(_Corpus(texts), [{0, 1}, {2, 3}, {4, 5}])
+    assert spread["language"] == spread["models"] == 1.0
+    assert spread["vocabulary"] == pytest.approx(1 / 3)
+    edges = _edge_words()
+    assert _vagueness("language models", spread, edges) > _vagueness("vocabulary expansion", spread, edges)
+    assert _vagueness("research ideas", spread, edges) == 1.0  # vague words, whatever the corpus
+
+
+class _HashEmbedder:
+    """Deterministic stand-in for the embedding model: a random unit vector per text."""
+
+    def encode(self, texts):
+        import zlib
+
+        out = [np.random.default_rng(zlib.crc32(t.lower().encode())).standard_normal(16) for t in texts]
+        return _unit(out)
+
+
+def test_parent_label_never_repeats_a_child_label():
+    from litscope.topics import _choose_labels, _Corpus
+
+    texts = ["agent behavior of LLM agents", "agent behavior in simulations", "LLM agents cooperate",
+             "agent behavior and LLM agents", "social simulation with LLM agents"]
+    corpus = _Corpus(texts)
+    members = np.arange(5)
+    group = {"members": members, "phrases": ["agent behavior", "LLM agents", "social simulation"],
+             "titles": texts[:2], "key": "p0", "kid_members": [set(range(5))],
+             "forbid": ["Agent behavior"]}
+    labels = _choose_labels([group], _HashEmbedder().encode(["x"]), _HashEmbedder(), {}, corpus)
+    assert labels[0].lower() != "agent behavior"
+    assert 2 <= len(labels[0].split()) <= 6
+
+
+@pytest.mark.slow
+def test_sample_topics_are_coherent_and_outliers_reported(result, sample):
+    from litscope.topics import topic_coherence
+
+    df, X, _, _ = sample
+    assert 0 < result.unassigned_share <= 0.15
+    assert result.params["outlier_threshold_used"] >= 0.35
+    Xn = X / np.linalg.norm(X, axis=1, keepdims=True)
+    coh = topic_coherence(Xn, result.papers["topic"].to_numpy())
+    typical = float(np.median(list(coh.values())))
+    assert min(coh.values()) >= typical - 0.1, coh  # no mixed bag left
+    assert result.unassigned["reason"].str.contains("no topic close enough").all()
+
+
+@pytest.mark.slow
+def test_sample_parent_labels_are_broader_than_children(result):
+    for _, parent in result.parents.iterrows():
+        kids = result.topics[result.topics["topic"].isin(parent["topics"])]
+        kid_words = {frozenset(l.lower().split()) for l in kids["label"]}
+        assert frozenset(parent["label"].lower().split()) not in kid_words, parent["label"]

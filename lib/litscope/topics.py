@@ -18,10 +18,12 @@ Pipeline (every step can be swapped through a keyword argument):
    given, seeded k-means on the UMAP vectors instead, which gives exactly that
    many topics;
 4. near-duplicate topics (centroid cosine above ``merge_threshold``) are merged;
-5. outliers: BERTopic's ``reduce_outliers(strategy="embeddings")`` assigns a
-   noise paper to its nearest topic only when the cosine similarity to that
-   topic's centroid reaches ``outlier_threshold``; the others stay ``-1`` and are
-   listed in :attr:`TopicResult.unassigned`;
+5. mixed topics and outliers (:func:`refine_assignments`): a topic far less
+   coherent than the others is split into coherent parts (small leftovers become
+   unassigned); a noise paper joins its nearest topic only when its cosine
+   similarity to that topic's centroid is as high as that of typical topic
+   members (10th percentile, at least 0.35); the others stay ``-1`` (at most
+   12 % of the corpus) and are listed in :attr:`TopicResult.unassigned`;
 6. key phrases: c-TF-IDF over 1-2-grams (English and academic stop words
    removed, ``reduce_frequent_words``), refined by KeyBERTInspired and
    maximal marginal relevance (deterministic, embeddings from the cache);
@@ -97,6 +99,13 @@ GENERIC_WORDS = frozenset("""
 model models data dataset datasets task tasks performance framework frameworks system systems
 learned learning network networks training trained analysis problem problems results accuracy
 effect effects patients treatment group groups trial trials
+""".split())
+
+#: Words that say little about what a topic is about: a label made of them (or of words
+#: common to most topics of the corpus) loses to a more specific one.
+VAGUE_LABEL_WORDS = GENERIC_WORDS | frozenset("""
+research ideas idea insights applications application techniques technique challenges
+opportunities survey review overview tools issues aspects perspectives advances trends
 """.split())
 
 _ENGLISH_STOP_WORDS: frozenset[str] | None = None
@@ -221,7 +230,11 @@ def default_settings(n: int, *, granularity: str = "auto", min_topic_size: int |
                  "metric": "cosine", "random_state": seed},
         "hdbscan": {"min_cluster_size": size, "min_samples": max(2, size // 4),
                     "metric": "euclidean", "cluster_selection_method": "eom"},
-        "outlier_threshold": 0.35,
+        # None: adaptive, the 10th percentile of topic members' similarity to their
+        # centroid, at least outlier_floor (see refine_assignments)
+        "outlier_threshold": None,
+        "outlier_floor": 0.35,
+        "max_unassigned": 0.12,
         "merge_threshold": _MERGE[granularity],
     }
 
@@ -244,6 +257,145 @@ def _normalise_rows(x: np.ndarray) -> np.ndarray:
 def _centroids(emb: np.ndarray, labels: np.ndarray, ids: Sequence[int]) -> np.ndarray:
     return _normalise_rows(np.stack([emb[labels == t].mean(axis=0) for t in ids])) if len(ids) \
         else np.zeros((0, emb.shape[1]), dtype=np.float32)
+
+
+def topic_coherence(X: np.ndarray, labels: np.ndarray) -> dict[int, float]:
+    """Mean cosine similarity of each topic's papers to the topic centroid.
+
+    ``X`` holds unit rows; topic ``-1`` (unassigned) is left out.
+
+    Examples
+    --------
+    >>> X = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    >>> topic_coherence(X, np.array([0, 0, -1]))
+    {0: 1.0}
+    """
+    ids = sorted(set(np.asarray(labels).tolist()) - {-1})
+    C = _centroids(X, np.asarray(labels), ids)
+    return {int(t): round(float((X[labels == t] @ C[i]).mean()), 6) for i, t in enumerate(ids)}
+
+
+def _split_topic(Xm: np.ndarray, min_size: int) -> np.ndarray | None:
+    """Split one mixed topic's papers (unit rows) into coherent parts; ``-1`` for the leftovers.
+
+    Ward clustering into 2-5 parts, the number chosen by cosine silhouette; parts
+    smaller than ``min_size`` become leftovers, and a split must keep at least
+    half of the papers in parts.  ``None`` when no split does or the best silhouette says the topic has no structure.
+    """
+    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.metrics import silhouette_score
+
+    m = len(Xm)
+    best = None
+    for parts in range(2, min(5, m // 2) + 1):
+        cut = AgglomerativeClustering(n_clusters=parts, linkage="ward").fit_predict(Xm)
+        sizes = Counter(cut.tolist())
+        if sum(c for c in sizes.values() if c >= min_size) < m / 2:
+            continue  # a split that leaves most papers out shatters the topic instead
+        score = float(silhouette_score(Xm, cut, metric="cosine"))
+        if best is None or score > best[0] + 1e-9:
+            best = (score, cut)
+    if best is None or best[0] <= 0.02:
+        return None
+    cut = best[1]
+    sizes = Counter(cut.tolist())
+    # biggest part first (ties: the part holding the earliest paper) so ids are stable
+    big = sorted((p for p in sizes if sizes[p] >= min_size),
+                 key=lambda p: (-sizes[p], int(np.flatnonzero(cut == p)[0])))
+    if not big:
+        return None
+    out = np.full(m, -1, dtype=int)
+    for j, p in enumerate(big):
+        out[cut == p] = j
+    return out
+
+
+def refine_assignments(X: np.ndarray, labels: np.ndarray, *, min_size: int,
+                       threshold: float | None = None, floor: float = 0.35,
+                       percentile: float = 10.0, max_unassigned: float = 0.12,
+                       split_gap: float = 0.05, params: dict | None = None) -> np.ndarray:
+    """Split mixed topics, then give an unassigned paper a topic only when it is close to one.
+
+    1. A topic of at least ``2 * min_size`` papers whose coherence (mean cosine
+       to its centroid, :func:`topic_coherence`) is more than ``split_gap``
+       below the median coherence of all topics is split into coherent parts
+       (:func:`_split_topic`); parts under ``min_size`` papers become unassigned.
+    2. An unassigned paper joins its nearest topic when its cosine similarity to
+       that topic's centroid reaches the threshold: ``threshold`` when given,
+       otherwise the ``percentile``-th percentile of the assigned papers'
+       similarity to their own centroid (at least ``floor``), so "close" means
+       as close as the corpus's typical topic members.
+    3. If more than ``max_unassigned`` of the papers would stay unassigned, the
+       closest of them join their nearest topic until the share is reached.
+
+    ``X`` holds unit rows.  Returns new labels (the input is not changed);
+    ``params`` (when given) records the splits and the threshold used.
+
+    Examples
+    --------
+    >>> X = np.array([[1, 0, 0], [0.99, 0.14, 0], [0.98, 0, 0.2], [0, 1, 0], [0.1, 0.99, 0], [0, 0, 1.0]])
+    >>> X = X / np.linalg.norm(X, axis=1, keepdims=True)
+    >>> refine_assignments(X, np.array([0, 0, -1, 1, 1, -1]), min_size=2, threshold=0.9,
+    ...                    max_unassigned=0.5).tolist()
+    [0, 0, 0, 1, 1, -1]
+    """
+    labels = np.asarray(labels, dtype=int).copy()
+    params = params if params is not None else {}
+    ids = sorted(set(labels.tolist()) - {-1})
+    if not ids:
+        return labels
+    # 1. split topics far less coherent than the others
+    coherence = topic_coherence(X, labels)
+    typical = float(np.median(list(coherence.values())))
+    params["topic_coherence_median"] = round(typical, 4)
+    next_id = max(ids) + 1
+    splits = []
+    queue = list(ids) if len(ids) >= 2 else []
+    while queue:  # a part that is still mixed is split again
+        t = queue.pop(0)
+        members = np.flatnonzero(labels == t)
+        if len(members) < 2 * min_size:
+            continue
+        coh = topic_coherence(X[members], np.zeros(len(members), dtype=int))[0]
+        if coh >= typical - split_gap:
+            continue
+        parts = _split_topic(X[members], min_size)
+        if parts is None:
+            continue
+        new_ids = [t] + list(range(next_id, next_id + int(parts.max())))
+        next_id += int(parts.max())
+        labels[members] = [new_ids[p] if p >= 0 else -1 for p in parts]
+        params.setdefault("_split_left", []).extend(int(i) for i in members[parts == -1])
+        splits.append({"topic": int(t), "coherence": coh, "into": [int((parts == p).sum())
+                       for p in range(int(parts.max()) + 1)], "left_out": int((parts == -1).sum())})
+        queue.extend(new_ids)
+    params["split_topics"] = splits
+
+    # 2. outliers join a topic only when as close as its typical members
+    ids = sorted(set(labels.tolist()) - {-1})
+    C = _centroids(X, labels, ids)
+    sim = X @ C.T
+    pos = {t: i for i, t in enumerate(ids)}
+    assigned = np.flatnonzero(labels != -1)
+    own = sim[assigned, [pos[t] for t in labels[assigned]]]
+    if threshold is None:
+        threshold = max(floor, float(np.percentile(own, percentile)))
+    params["outlier_threshold_used"] = round(float(threshold), 4)
+    noise = np.flatnonzero(labels == -1)
+    best = sim[noise].argmax(axis=1) if len(noise) else np.zeros(0, dtype=int)
+    best_sim = sim[noise, best] if len(noise) else np.zeros(0)
+    join = best_sim >= threshold
+    # 3. but never leave more than max_unassigned of the corpus out
+    room = int(math.floor(max_unassigned * len(labels)))
+    left = np.flatnonzero(~join)
+    if len(left) > room:
+        closest = left[np.lexsort((left, -best_sim[left]))][:len(left) - room]
+        join[closest] = True
+        params["joined_below_threshold"] = int(len(closest))
+    else:
+        params["joined_below_threshold"] = 0
+    labels[noise[join]] = [ids[b] for b in best[join]]
+    return labels
 
 
 def _make_backend(embedder: Any) -> Any:
@@ -412,8 +564,39 @@ class _Corpus:
         return None
 
 
+def word_spread(corpus: "_Corpus", topic_members: Sequence[set[int]], share: float = 0.25) -> dict[str, float]:
+    """Share of topics in which a word occurs in at least ``share`` of the topic's papers.
+
+    A word frequent in every topic ("model", "language") names none of them.
+
+    Examples
+    --------
+    >>> c = _Corpus(["deep learning of proteins", "deep learning of galaxies", "galaxies"])
+    >>> s = word_spread(c, [{0}, {1, 2}])
+    >>> s["deep"], s["galaxies"], s["proteins"]
+    (1.0, 0.5, 0.5)
+    """
+    counts: Counter = Counter()
+    for members in topic_members:
+        words: Counter = Counter()
+        for d in members:
+            words.update(set(corpus.seqs[d]))
+        counts.update(w for w, c in words.items() if c >= share * len(members))
+    k = max(1, len(topic_members))
+    return {w: c / k for w, c in counts.items() if w != "|"}
+
+
+def _vagueness(key: str, spread: dict[str, float], edges: frozenset[str]) -> float:
+    """0 (specific) .. 1 (every content word is vague or frequent in all topics)."""
+    words = [w for w in key.split() if w not in edges] or key.split()
+    vals = [1.0 if w in VAGUE_LABEL_WORDS else spread.get(w, 0.0) for w in words]
+    # the most specific word carries a label; the others dilute it a little
+    return 0.7 * min(vals) + 0.3 * sum(vals) / len(vals)
+
+
 def _choose_labels(groups: list[dict[str, Any]], centroids: np.ndarray, embedder: Any,
-                   case: dict[str, str], corpus: _Corpus | None = None) -> list[str]:
+                   case: dict[str, str], corpus: _Corpus | None = None,
+                   spread: dict[str, float] | None = None) -> list[str]:
     """Pick a unique, readable label for each group.
 
     Each group has ``phrases`` (key phrases, best first), ``titles`` (central
@@ -426,10 +609,15 @@ def _choose_labels(groups: list[dict[str, Any]], centroids: np.ndarray, embedder
         + 0.6 * (share of own papers containing its words - 2 * share of other papers)
         + 0.03 if it is a whole phrase - 0.01 per word beyond four
         - 0.1 if fewer than two of the group's papers (of six or more) contain its words
+        - 0.3 * vagueness (words frequent across the corpus's topics, or vague words)
+        + 0.3 * share of the group's children (``kid_members``, parents only) using its words
 
     Labels are chosen greedily, largest group first, never reusing a label or
-    its set of words.
+    its set of words, nor one in the group's ``forbid`` (a parent's children labels).
     """
+    if spread is None:
+        spread = word_spread(corpus, [set(int(m) for m in g["members"]) for g in groups]) \
+            if corpus is not None else {}
     stops = _edge_words()
     per_group: list[list[str]] = []
 
@@ -467,12 +655,6 @@ def _choose_labels(groups: list[dict[str, Any]], centroids: np.ndarray, embedder
         ranked = sorted(titled, key=lambda k: (-(contrast(k, members) + bonus.get(k, 0.0)), len(k), k))
         for key in ranked[:30]:
             cands.setdefault(key, titled[key])
-        for extra in g.get("labels", []):
-            words = tuple(extra.split())
-            if 2 <= len(words) <= 6:
-                key = " ".join(w.lower() for w in words)
-                cands.setdefault(key, words)
-                bonus[key] = max(bonus.get(key, 0.0), 0.03)
         # Complete phrases cut short ("large language" -> "large language models").
         if corpus is not None:
             for key in sorted(cands):
@@ -491,6 +673,10 @@ def _choose_labels(groups: list[dict[str, Any]], centroids: np.ndarray, embedder
         g["_cands"] = cands
         g["_bonus"] = bonus
         g["_contrast"] = {k: contrast(k, members) for k in cands}
+        # A parent's label should name what its children share, not one child.
+        kid_sets = g.get("kid_members", [])
+        g["_cover"] = {k: (sum(len(corpus.docs_with(content_of(k)) & ks) >= 0.25 * len(ks) for ks in kid_sets)
+                           / len(kid_sets)) if kid_sets and corpus is not None else 0.0 for k in cands}
         # A phrase only one paper uses names that paper, not the topic.
         g["_rare"] = {k: float(corpus is not None and len(members) >= 6
                                and len(corpus.docs_with(content_of(k)) & members) < 2) for k in cands}
@@ -507,6 +693,7 @@ def _choose_labels(groups: list[dict[str, Any]], centroids: np.ndarray, embedder
     labels = [""] * len(groups)
     for gi in order:
         g = groups[gi]
+        forbid = {frozenset(w.lower() for w in f.split()) for f in g.get("forbid", [])}
         scored = []
         for key in per_group[gi]:
             row = sims[index[key]]
@@ -514,7 +701,8 @@ def _choose_labels(groups: list[dict[str, Any]], centroids: np.ndarray, embedder
             other = float(np.delete(row, gi).max()) if len(groups) > 1 else 0.0
             n_words = len(key.split())
             score = (own - 0.7 * other + 0.6 * g["_contrast"][key] + g["_bonus"].get(key, 0.0)
-                     - 0.01 * max(0, n_words - 4) - 0.1 * g["_rare"][key])
+                     - 0.01 * max(0, n_words - 4) - 0.1 * g["_rare"][key]
+                     - 0.3 * _vagueness(key, spread, stops) + 0.3 * g["_cover"][key])
             scored.append((-round(score, 9), key))
         scored.sort()
         if os.environ.get("LITSCOPE_DEBUG_LABELS"):
@@ -526,7 +714,7 @@ def _choose_labels(groups: list[dict[str, Any]], centroids: np.ndarray, embedder
             if not 2 <= len(words) <= 6:
                 continue
             wordset = frozenset(w.lower() for w in words)
-            if label.lower() in used or wordset in used_wordsets:
+            if label.lower() in used or wordset in used_wordsets or wordset in forbid:
                 continue
             chosen = label
             break
@@ -627,7 +815,10 @@ def compute_topics(df: pd.DataFrame, embeddings: np.ndarray, *, seed: int = 42,
         Embeds key phrases and label candidates; the default model and cache otherwise.
         Use the model that made ``embeddings``.
     outlier_threshold : float, optional
-        Minimum cosine similarity to a topic centroid for an outlier to join it (0.35).
+        Minimum cosine similarity to a topic centroid for an outlier to join it.  By
+        default it adapts to the corpus: the 10th percentile of topic members'
+        similarity to their own centroid, at least 0.35 (see :func:`refine_assignments`);
+        at most 12 % of the papers stay unassigned either way.
     merge_threshold : float, optional
         Topics whose centroids are more similar than this are merged (0.9; 0.85 coarser, 0.95 finer).
     progress : bool
@@ -826,13 +1017,10 @@ def _fit(texts, X, settings, *, seed, n_topics, umap_model, cluster_model, vecto
                     warnings.simplefilter("ignore")
                     topic_model.merge_topics(texts, to_merge)
                 labels = np.asarray(topic_model.topics_, dtype=int)
-        # Outliers join a topic only when close enough to its centroid.
-        if (labels == -1).any() and (labels != -1).any():
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                new = topic_model.reduce_outliers(texts, labels.tolist(), strategy="embeddings",
-                                                  embeddings=X, threshold=settings["outlier_threshold"])
-            labels = np.asarray(new, dtype=int)
+        # Mixed topics are split, then outliers join a topic only when close enough to its centroid.
+        labels = refine_assignments(X, labels, min_size=settings["hdbscan"]["min_cluster_size"],
+                                    threshold=settings["outlier_threshold"],
+                                    floor=settings["outlier_floor"], max_unassigned=settings["max_unassigned"], params=params)
     return labels, topic_model
 
 
@@ -912,7 +1100,8 @@ def _assemble(labels, model, X, ids, titles, texts, order, n, *, seed, represent
         groups.append({"old": t, "members": members, "central": central,
                        "phrases": key_ph, "titles": [titles[m] for m in central[:5]],
                        "key": ids[central[0]]})
-    topic_labels = _choose_labels(groups, C, embedder, case, corpus) if groups else []
+    spread = word_spread(corpus, [set(int(m) for m in g["members"]) for g in groups])
+    topic_labels = _choose_labels(groups, C, embedder, case, corpus, spread) if groups else []
 
     # Renumber: by descending size, then label.
     rank = sorted(range(len(groups)), key=lambda g: (-len(groups[g]["members"]), topic_labels[g]))
@@ -939,12 +1128,13 @@ def _assemble(labels, model, X, ids, titles, texts, order, n, *, seed, represent
         kid_phr = [ph for i in kids for ph in groups[rank[i]]["phrases"][:5]]
         pgroups.append({"old": p, "members": members, "kids": kids,
                         "phrases": kid_phr,
-                        "titles": [],
-                        "labels": [topic_labels[rank[i]] for i in kids],
+                        "titles": [t for i in kids for t in groups[rank[i]]["titles"][:2]],
+                        "kid_members": [set(int(m) for m in groups[rank[i]]["members"]) for i in kids],
+                        "forbid": [topic_labels[rank[i]] for i in kids],
                         "key": min(ids[m] for m in members)})
     Cp = _centroids(X, np.array([pl[new_labels[i]] if new_labels[i] >= 0 else -1 for i in range(n)]),
                     [g["old"] for g in pgroups]) if pgroups else np.zeros((0, X.shape[1]))
-    parent_labels = _choose_labels(pgroups, Cp, embedder, case, corpus) if pgroups else []
+    parent_labels = _choose_labels(pgroups, Cp, embedder, case, corpus, spread) if pgroups else []
     prank = sorted(range(len(pgroups)), key=lambda g: (-len(pgroups[g]["members"]), parent_labels[g]))
     new_parent = {pgroups[g]["old"]: j for j, g in enumerate(prank)}
     parent_of_topic = [new_parent[int(pl[i])] for i in range(k)]
@@ -994,13 +1184,17 @@ def _assemble(labels, model, X, ids, titles, texts, order, n, *, seed, represent
                               columns=pd.Index(range(k), name="topic"))
 
     un_rows = []
+    split_left = set(params.pop("_split_left", []))
     for i in np.flatnonzero(new_labels == -1):
         if k:
             best_old = int(np.argmax(sim_all[i]))
             best_new = new_of_old[old_ids[best_old]]
             best_sim = float(sim_all[i, best_old])
+            used = params.get("outlier_threshold_used", settings["outlier_threshold"])
             reason = (f"no topic close enough: nearest is {best_new} '{label_of[best_new]}' "
-                      f"at cosine {best_sim:.2f} < {settings['outlier_threshold']:.2f}")
+                      f"at cosine {best_sim:.2f}" + (f" < {used:.2f}" if used is not None else ""))
+            if i in split_left:
+                reason += f"; left over when a mixed topic was split"
         else:
             best_new, best_sim, reason = -1, float("nan"), "no topics found"
         un_rows.append({"id": ids[i], "title": titles[i], "reason": reason,
