@@ -58,7 +58,8 @@ with timer("summaries"):
     syntheses = summarize.compute_syntheses(corpus, result.papers, result.topics, refs=ref_numbers,
                                             encode=embedder.encode, max_sentences=synthesis_sentences)
 papers_csv = report.write_papers_csv(out_dir / "papers.csv", corpus, result.papers, summaries, refs)
-topics_csv = report.write_topics_csv(out_dir / "topics.csv", result.topics)'''
+topics_csv = report.write_topics_csv(out_dir / "topics.csv", result.topics, syntheses)
+exports = report.write_corpus_exports(out_dir, corpus)'''
 
 
 def cells() -> list:
@@ -119,8 +120,10 @@ def cells() -> list:
         md("## Reproducibility appendix\n\n"
            "Running the review again with the same inputs, parameters and software gives the same "
            "topics, syntheses and reference numbers. The tables below record everything that determines "
-           "the result; `papers.csv` (one row per paper: reference number, topic, summary, source) and "
-           "`topics.csv` are written next to this report."),
+           "the result. Written next to this report: `papers.csv` (one row per paper: reference number, "
+           "topic, summary, source), `topics.csv` (labels, key phrases, syntheses), the reviewed corpus "
+           "as `corpus.bib`, `corpus.ris` and `corpus.csv` for reference managers and screening tools, "
+           "and `duplicates.csv`, the audit trail of every merged duplicate."),
         code("report.display_appendix(parameters, df=records, timer=timer, model=embedder.model_name,\n"
              "                        topic_params=result.params)"),
     ]

@@ -88,8 +88,28 @@ def _sample_titles() -> list[str]:
 
 def test_artifacts_exist(sample_run):
     out = Path(sample_run.output_dir)
-    for name in ("review.html", "review.pdf", "review.ipynb", "papers.csv"):
+    for name in ("review.html", "review.pdf", "review.ipynb", "papers.csv", "topics.csv",
+                 "corpus.bib", "corpus.ris", "corpus.csv", "duplicates.csv"):
         assert (out / name).is_file() and (out / name).stat().st_size > 0, name
+
+
+def test_every_synthesis_sentence_is_verbatim_from_a_cited_abstract(sample_run):
+    import litscope
+
+    out = Path(sample_run.output_dir)
+    abstracts = dict(zip(*litscope.load([str(SAMPLE)])[["id", "abstract"]].T.values))
+    by_ref = {r["ref"]: r for r in _papers(out / "papers.csv")}
+    topics = _papers(out / "topics.csv")
+    assert topics and all(t["synthesis"] for t in topics)
+    checked = 0
+    for t in topics:
+        # "Sentence one. [12] Sentence two. [3]": each sentence is followed by its citation
+        for sentence, ref in re.findall(r"\s*(.+?)\s\[(\d+)\]", t["synthesis"]):
+            paper = by_ref[ref]
+            assert paper["topic"] == t["topic"], (sentence, ref)
+            assert sentence in abstracts[paper["id"]], (sentence, ref)
+            checked += 1
+    assert checked >= 2 * len(topics)
 
 
 def test_papers_csv_has_every_paper(sample_run):

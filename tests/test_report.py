@@ -214,3 +214,23 @@ def test_stage_timer_accumulates():
                                               ([f"A{i}, B" for i in range(12)], "A0, B., A1, B., A2, B., A3, B., A4, B., A5, B., A6, B., … et al.")])
 def test_format_authors(authors, expected):
     assert report.format_authors(authors) == expected
+
+
+def test_corpus_exports_read_back_and_audit_lists_merges(tmp_path):
+    import litscope
+
+    df = to_frame([
+        {"title": "Deep learning for reviews", "authors": ["Doe, Jane"], "year": 2020, "doi": "10.1000/a"},
+        {"title": "Deep Learning for Reviews", "authors": ["Doe, J."], "year": 2020, "doi": "10.1000/A",
+         "abstract": "Longer."},
+        {"title": "Screening with active learning", "authors": ["Roe, Rick"], "year": 2021},
+    ], source_format="test", source_file="x.ris")
+    merged = report.merge_duplicates(df)
+    written = report.write_corpus_exports(tmp_path, merged)
+    assert set(written) == {"bibtex", "ris", "csv", "duplicates"}
+    for key in ("bibtex", "ris", "csv"):
+        back = litscope.load(written[key])
+        assert sorted(back["title"]) == ["Deep Learning for Reviews", "Screening with active learning"] or \
+            sorted(back["title"]) == ["Deep learning for reviews", "Screening with active learning"], key
+    audit = pd.read_csv(written["duplicates"])
+    assert len(audit) == 2 and set(audit["reason"].dropna()) >= {"doi"}

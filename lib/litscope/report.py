@@ -51,7 +51,7 @@ from . import paths
 __all__ = [
     "REFERENCE_ORDER", "PACKAGES", "resolve_inputs", "resolve_title", "resolve_output_dir", "merge_duplicates",
     "compute_references", "reference_numbers", "compute_corpus_overview", "compute_environment",
-    "input_hashes", "write_papers_csv", "write_topics_csv", "html_table", "link_citations",
+    "input_hashes", "write_papers_csv", "write_topics_csv", "write_corpus_exports", "html_table", "link_citations",
     "title_html", "corpus_overview_html", "load_report_html", "dedupe_html", "topic_overview_html",
     "topic_sections_html", "unassigned_html", "references_html", "appendix_html",
     "display_title", "display_corpus_overview", "display_dedupe", "display_years", "display_sources",
@@ -485,16 +485,47 @@ def write_papers_csv(path: str | os.PathLike, df: pd.DataFrame, papers: pd.DataF
     return path
 
 
-def write_topics_csv(path: str | os.PathLike, topics: pd.DataFrame) -> Path:
-    """Write topics.csv (UTF-8): topic, label, size, share, key phrases, parent theme."""
+def write_topics_csv(path: str | os.PathLike, topics: pd.DataFrame,
+                     syntheses: pd.DataFrame | None = None) -> Path:
+    """Write topics.csv (UTF-8): topic, label, size, share, key phrases, parent theme, and
+    (when ``syntheses`` is given) the synthesis paragraph with its ``[n]`` citations."""
     path = Path(path)
     if path.is_dir():
         path = path / "topics.csv"
     t = topics.copy()
+    if syntheses is not None and len(syntheses):
+        t = t.merge(syntheses[["topic", "synthesis", "cited_ids"]], on="topic", how="left")
     for col in t.columns:
         t[col] = [", ".join(map(str, v)) if isinstance(v, (list, tuple, np.ndarray)) else v for v in t[col]]
     t.to_csv(path, index=False, encoding="utf-8")
     return path
+
+
+def write_corpus_exports(out_dir: str | os.PathLike, merged: pd.DataFrame) -> dict[str, Path]:
+    """Write the reviewed corpus for reference managers and screening tools, and the audit trail.
+
+    ``corpus.bib``, ``corpus.ris`` and ``corpus.csv`` hold one record per paper after
+    de-duplication (each with the source records it was merged from); ``duplicates.csv``
+    lists every duplicate cluster with the reason it was merged (empty when none).
+
+    Returns
+    -------
+    dict
+        Name -> path of each file written.
+    """
+    from . import dedupe, export
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = {
+        "bibtex": export.write_bibtex(merged, out / "corpus.bib"),
+        "ris": export.write_ris(merged, out / "corpus.ris"),
+        "csv": export.write_csv(merged, out / "corpus.csv"),
+    }
+    audit = dedupe.compute_dedupe_audit(merged) if merged.attrs.get("dedupe_done") else pd.DataFrame()
+    audit.to_csv(out / "duplicates.csv", index=False, encoding="utf-8")
+    written["duplicates"] = out / "duplicates.csv"
+    return written
 
 
 # ====================================================================== HTML building blocks
