@@ -3,8 +3,8 @@
 Exports from different databases name the same field differently ("Title", "Document Title",
 "Item Title"); headers are normalised (lower case, punctuation to spaces) and looked up in
 :data:`GENERIC_HEADERS`. Author and keyword cells come in several styles, parsed here once.
-Also here: :func:`read_text_best`, text decoding that ranks legacy encodings by plausibility
-(used by the BibTeX, CSV and WoS readers).
+Also here: :func:`decode_best`, text decoding that ranks legacy encodings by plausibility
+(used by :func:`litscope.sources._io.read_text`, so by every reader).
 
 Examples
 --------
@@ -471,21 +471,3 @@ def decode_best(data: bytes) -> tuple[str, str]:
     return best[1], best[2]
 
 
-def read_text_best(source: Any, *, encoding: str | None = None) -> tuple[str, str]:
-    """Like :func:`litscope.sources._io.read_text`, with :func:`decode_best` for legacy encodings."""
-    import os
-    from ._io import decode, read_bytes, source_name
-    if not isinstance(source, (str, os.PathLike)):
-        data = source.read()
-        if isinstance(data, str):
-            return data.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), "str"
-    else:
-        data = read_bytes(source)
-    if encoding or data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:3] == b"\xef\xbb\xbf":
-        return decode(data, encoding=encoding, file=source_name(source))
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        text, used = decode_best(data)
-        return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), used
-    return decode(data, file=source_name(source))

@@ -32,8 +32,8 @@ import pandas as pd
 
 from ..errors import ParameterError, RecordError
 from ..schema import SkippedRecord, to_frame
-from ._columns import has_text, read_text_best
-from ._io import PathOrBuffer, Sample, source_name
+from ._columns import has_text
+from ._io import PathOrBuffer, Sample, read_text, source_name
 
 FORMAT = "bibtex"
 EXTENSIONS = (".bib", ".bibtex")
@@ -563,7 +563,7 @@ def read_bibtex(path: PathOrBuffer, *, encoding: str | None = None, errors: str 
     if errors not in ("skip", "raise"):
         raise ParameterError(f"errors must be 'skip' or 'raise', not {errors!r}")
     name = source_name(path)
-    text, used = read_text_best(path, encoding=encoding)
+    text, used = read_text(path, encoding=encoding)
     parser = _Parser(text)
     entries: list[_Entry] = []
     skipped: list[SkippedRecord] = []

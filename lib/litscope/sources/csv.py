@@ -29,9 +29,8 @@ import pandas as pd
 
 from ..errors import FormatDetectionError, ParameterError, RecordError
 from ..schema import SkippedRecord, to_frame
-from ._columns import (build_record, describe, has_text, iter_nonblank, map_columns, normalize_header,
-                       read_text_best)
-from ._io import PathOrBuffer, Sample, source_name
+from ._columns import build_record, describe, has_text, iter_nonblank, map_columns, normalize_header
+from ._io import PathOrBuffer, Sample, read_text, source_name
 
 FORMAT = "csv"
 EXTENSIONS = (".csv", ".tsv", ".tab")
@@ -138,7 +137,7 @@ def read_csv(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "
     if errors not in ("skip", "raise"):
         raise ParameterError(f"errors must be 'skip' or 'raise', not {errors!r}")
     name = source_name(path)
-    text, used = read_text_best(path, encoding=encoding)
+    text, used = read_text(path, encoding=encoding)
     if not text.strip():
         df = to_frame([], source_format=FORMAT, source_file=name)
         df.attrs["encoding"] = used

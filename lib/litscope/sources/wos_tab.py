@@ -22,8 +22,8 @@ import pandas as pd
 
 from ..errors import FormatDetectionError, ParameterError, RecordError
 from ..schema import SkippedRecord, to_frame
-from ._columns import WOS_CODES, build_record, has_text, iter_nonblank, map_columns, read_text_best
-from ._io import PathOrBuffer, Sample, source_name
+from ._columns import WOS_CODES, build_record, has_text, iter_nonblank, map_columns
+from ._io import PathOrBuffer, Sample, read_text, source_name
 
 FORMAT = "wos_tab"
 EXTENSIONS = (".txt", ".tsv", ".tab")
@@ -76,7 +76,7 @@ def read_wos_tab(path: PathOrBuffer, *, encoding: str | None = None, errors: str
     if errors not in ("skip", "raise"):
         raise ParameterError(f"errors must be 'skip' or 'raise', not {errors!r}")
     name = source_name(path)
-    text, used = read_text_best(path, encoding=encoding)
+    text, used = read_text(path, encoding=encoding)
     text = text.replace("\0", "")
     if not text.strip():
         df = to_frame([], source_format=FORMAT, source_file=name)
