@@ -21,3 +21,36 @@ def fixtures() -> Path:
 def sample_path() -> Path:
     """The bundled sample corpus (91 papers)."""
     return SAMPLE
+
+
+def check_reader_contract(reader, data: bytes, *, name: str = "generated", **options) -> None:
+    """The contract every reader keeps, whatever bytes it gets.
+
+    It returns a frame that passes ``schema.validate``, with unique record numbers and every
+    skipped record listed with file, record, line and a reason; or it raises a
+    ``LitscopeError``. Nothing else. Format detection on the same bytes must not break either.
+    """
+    import io
+
+    import pandas as pd
+
+    from litscope import schema
+    from litscope.errors import LitscopeError
+    from litscope.sources import detect_format
+
+    buf = io.BytesIO(data)
+    buf.name = name
+    try:
+        df = reader(buf, **options)
+    except LitscopeError:
+        df = None
+    if df is not None:
+        assert isinstance(df, pd.DataFrame), reader.__name__
+        schema.validate(df)
+        assert df["source_record"].is_unique, reader.__name__
+        for item in df.attrs["skipped"]:
+            assert set(item) >= {"file", "record", "line", "reason"} and item["reason"], reader.__name__
+    try:
+        detect_format(io.BytesIO(data))
+    except LitscopeError:
+        pass

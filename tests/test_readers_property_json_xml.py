@@ -13,18 +13,17 @@ import json
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-import pandas as pd
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from litscope import schema
 from litscope.errors import LitscopeError
-from litscope.sources import detect_format
 from litscope.sources.arxiv import read_arxiv
 from litscope.sources.json import read_json
 from litscope.sources.pubmed_xml import read_pubmed_xml
 from litscope.sources.vcr import read_vcr
+
+from conftest import check_reader_contract
 
 FIXTURES = Path(__file__).parent / "fixtures"
 READERS = [read_pubmed_xml, read_arxiv, read_json, read_vcr]
@@ -44,21 +43,7 @@ PROPERTY = settings(max_examples=150, deadline=None,
 
 def check(data: bytes, readers=READERS) -> None:
     for reader in readers:
-        buf = io.BytesIO(data)
-        buf.name = "generated"
-        try:
-            df = reader(buf)
-        except LitscopeError:
-            continue
-        assert isinstance(df, pd.DataFrame), reader.__name__
-        schema.validate(df)
-        assert df["source_record"].is_unique, reader.__name__
-        for item in df.attrs["skipped"]:
-            assert set(item) == {"file", "record", "line", "reason"} and item["reason"]
-    try:  # detection must not break either
-        detect_format(io.BytesIO(data))
-    except LitscopeError:
-        pass
+        check_reader_contract(reader, data)
 
 
 def test_seeds_cover_every_reader():

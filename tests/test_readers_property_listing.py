@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 
-import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,7 +16,7 @@ from litscope import schema
 from litscope.errors import LitscopeError
 from litscope.sources.listing import read_listing
 
-from conftest import SAMPLE
+from conftest import SAMPLE, check_reader_contract
 
 BLOCKS = SAMPLE.read_text(encoding="utf-8").split("\n\n")[:40]
 PROPERTY = settings(max_examples=150, deadline=None,
@@ -25,17 +24,7 @@ PROPERTY = settings(max_examples=150, deadline=None,
 
 
 def _check(data: bytes) -> None:
-    buf = io.BytesIO(data)
-    buf.name = "generated.txt"
-    try:
-        df = read_listing(buf)
-    except LitscopeError:
-        return
-    assert isinstance(df, pd.DataFrame)
-    schema.validate(df)
-    # nothing dropped silently: every block after the first title is a record, skipped, or chrome
-    for item in df.attrs["skipped"]:
-        assert item["line"] >= 1 and item["reason"]
+    check_reader_contract(read_listing, data, name="generated.txt")
 
 
 @PROPERTY

@@ -7,21 +7,18 @@ frame that passes ``schema.validate`` or raises a ``LitscopeError`` subclass; no
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from litscope import schema
-from litscope.errors import LitscopeError
-from litscope.sources import detect_format
 from litscope.sources.endnote import read_endnote
 from litscope.sources.medline import read_medline
 from litscope.sources.ris import read_ris
 from litscope.sources.wos import read_wos
+
+from conftest import check_reader_contract
 
 FIXTURES = Path(__file__).parent / "fixtures"
 READERS = [read_ris, read_medline, read_wos, read_endnote]
@@ -41,21 +38,7 @@ PROPERTY = settings(max_examples=150, deadline=None,
 
 def check_all_readers(data: bytes) -> None:
     for reader in READERS:
-        buf = io.BytesIO(data)
-        buf.name = "generated.txt"
-        try:
-            df = reader(buf)
-        except LitscopeError:
-            continue
-        assert isinstance(df, pd.DataFrame), reader.__name__
-        schema.validate(df)
-        assert df["source_record"].is_unique, reader.__name__
-        for item in df.attrs["skipped"]:
-            assert set(item) == {"file", "record", "line", "reason"} and item["reason"]
-    try:  # detection must not break either
-        detect_format(io.BytesIO(data))
-    except LitscopeError:
-        pass
+        check_reader_contract(reader, data, name="generated.txt")
 
 
 def test_seed_files_are_there():
