@@ -431,8 +431,8 @@ def _cluster(df: pd.DataFrame, threshold: float, progress: bool, window: int = W
     accepted: dict[int, list[tuple[int, str, int]]] = defaultdict(list)
     iterator: Iterable[tuple] = edges
     if progress:
-        from tqdm.auto import tqdm
-        iterator = tqdm(edges, desc="Linking duplicates", unit="link")
+        from .progress import bar
+        iterator = bar(edges, desc="Linking duplicates", unit="link")
     for _prio, _neg, x, y, reason, score in iterator:
         # links inside a cluster are kept too, so the audit can show the most direct one
         if uf.union(x, y, reason if reason in _PRIORITY else "title") is not False:
@@ -644,8 +644,8 @@ def deduplicate(df: pd.DataFrame, *, threshold: float = DEFAULT_THRESHOLD,
     out["merged_from"] = [[p for k in mem for p in provenance[k]] for mem in clusters]
     multi: Iterable[int] = [c for c, mem in enumerate(clusters) if len(mem) > 1]
     if progress:
-        from tqdm.auto import tqdm
-        multi = tqdm(multi, desc="Merging duplicates", unit="cluster")
+        from .progress import bar
+        multi = bar(multi, desc="Merging duplicates", unit="cluster")
     for c in multi:
         mem = clusters[c]
         row = _merge_cluster([{col: col_values[col][k] for col in columns} for k in mem], mem.index(rep[c]))

@@ -36,11 +36,12 @@ import shutil
 import sys
 import tempfile
 import tokenize
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
-from . import paths
+from . import paths, progress as progress_
 from .errors import (ChromiumNotFoundError, ExecutionError, InputError, LitscopeError,
                      ParameterError, RenderError)
 from .render import render_html, render_notebook, render_pdf
@@ -345,6 +346,43 @@ def _say(progress: bool, message: str) -> None:
         print(f"litscope: {message}", file=sys.stderr, flush=True)
 
 
+def _code_cells(notebook: Path) -> int:
+    """How many code cells papermill will run (the notebook's own, plus the injected one)."""
+    import nbformat
+
+    try:
+        nb = nbformat.read(notebook, as_version=4)
+    except Exception:
+        return 0
+    return 1 + sum(1 for c in nb.cells if c.cell_type == "code" and c.source.strip())
+
+
+class _CellCounter:
+    """An nbclient ``on_cell_start`` hook that tells the relay which code cell runs."""
+
+    def __init__(self, relay: progress_.Relay, total: int) -> None:
+        self.relay, self.total, self.number = relay, total, 0
+
+    def __call__(self, cell: Any, cell_index: int, **_: Any) -> None:
+        if cell.get("cell_type") == "code" and cell.get("source", "").strip():
+            self.number += 1
+            self.relay.cell(self.number, max(self.total, self.number))
+
+
+@contextmanager
+def _environ(name: str, value: str) -> Iterator[None]:
+    """Set one environment variable (inherited by the kernel papermill starts), then restore it."""
+    saved = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = saved
+
+
 def _failing_cell(executed: Path, cell_index: int) -> tuple[int | None, str]:
     """1-based position of the failing cell among the notebook's own code cells, first line."""
     import nbformat
@@ -447,7 +485,10 @@ def run_review(inputs: Iterable[str | os.PathLike] | str | os.PathLike | None, *
     pdf : bool
         Print the PDF (needs Chromium).
     progress : bool
-        Show papermill's cell progress bar and a line per stage on stderr.
+        Show on stderr what the notebook does: a line per stage (``▶ embed``,
+        ``✓ embed 12.3 s``), the notebook's progress bars and, in a terminal, which cell
+        runs (relayed from the kernel by :class:`litscope.progress.Relay`). Either way
+        the executed notebook and the report hold no progress-bar text.
     kernel_name : str, optional
         A Jupyter kernel to use instead of a kernel of the running interpreter.
     log : callable, optional
@@ -509,6 +550,13 @@ def run_review(inputs: Iterable[str | os.PathLike] | str | os.PathLike | None, *
     if kernel_name is None:
         kernel_name = "python3"
         engine_kwargs["kernel_manager_class"] = _current_python_kernel_manager()
+    # The kernel's bars and stages go to this file (never into the notebook's outputs);
+    # with progress, a Relay draws them here. Outside the report folder: it is no output.
+    fd, progress_path = tempfile.mkstemp(prefix=f"litscope-{name}-", suffix=".progress.jsonl")
+    os.close(fd)
+    relay = progress_.Relay(progress_path) if progress else None
+    if relay is not None:
+        engine_kwargs["on_cell_start"] = _CellCounter(relay, _code_cells(notebook))
     try:
         say(f"running {notebook.name} for report {name!r} "
             f"({len(merged.get('inputs', []))} input(s))")
@@ -517,10 +565,11 @@ def run_review(inputs: Iterable[str | os.PathLike] | str | os.PathLike | None, *
             for logger_name in ("papermill", "papermill.translators"):
                 logging.getLogger(logger_name).addFilter(quiet)
             try:
-                papermill.execute_notebook(
-                    str(notebook), str(executed), parameters=merged, kernel_name=kernel_name,
-                    progress_bar=progress, request_save_on_cell_execute=True, cwd=str(root),
-                    log_output=False, **engine_kwargs)
+                with _environ(progress_.ENV_VAR, progress_path), (relay or nullcontext()):
+                    papermill.execute_notebook(
+                        str(notebook), str(executed), parameters=merged, kernel_name=kernel_name,
+                        progress_bar=False, request_save_on_cell_execute=True, cwd=str(root),
+                        log_output=False, **engine_kwargs)
             finally:
                 for logger_name in ("papermill", "papermill.translators"):
                     logging.getLogger(logger_name).removeFilter(quiet)
@@ -571,6 +620,10 @@ def run_review(inputs: Iterable[str | os.PathLike] | str | os.PathLike | None, *
     finally:
         if partial.exists():
             shutil.rmtree(partial, ignore_errors=True)
+        try:
+            os.unlink(progress_path)
+        except OSError:
+            pass
     if failed_copy.exists():
         failed_copy.unlink()  # an old failure no longer describes this report
     outputs = ReviewOutputs(

@@ -131,8 +131,8 @@ def _unit(v: np.ndarray) -> np.ndarray:
 def _iter(items, progress: bool, desc: str):
     if not progress:
         return items
-    from tqdm.auto import tqdm
-    return tqdm(items, desc=desc)
+    from .progress import bar
+    return bar(items, desc=desc)
 
 
 # ------------------------------------------------------------------ per-paper summaries

@@ -5,7 +5,8 @@ figures); :class:`StageTimer` times each one with a ``with`` block and
 keeps the peak resident memory seen at the end of each stage, so the
 appendix of a report and ``bench/pipeline_bench.py`` read the same numbers.
 Timing a stage twice adds up (the figures of a report are drawn in many
-cells).
+cells). Each timed block is also announced with :func:`litscope.progress.stage`,
+so ``litscope review`` prints a line per stage while the notebook runs.
 
 Examples
 --------
@@ -28,6 +29,8 @@ from contextlib import contextmanager
 from typing import Iterator
 
 import pandas as pd
+
+from . import progress
 
 __all__ = ["StageTimer", "peak_rss_mb"]
 
@@ -60,11 +63,12 @@ class StageTimer:
 
     @contextmanager
     def __call__(self, stage: str) -> Iterator[None]:
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.add(stage, time.perf_counter() - start)
+        with progress.stage(stage):
+            start = time.perf_counter()
+            try:
+                yield
+            finally:
+                self.add(stage, time.perf_counter() - start)
 
     stage = __call__
 

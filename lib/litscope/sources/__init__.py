@@ -252,8 +252,8 @@ def load(inputs: PathOrBuffer | Sequence[PathOrBuffer], *, format: str | None = 
     notes: list[dict[str, Any]] = []
     iterator: Iterable[PathOrBuffer] = files
     if progress:
-        from tqdm.auto import tqdm
-        iterator = tqdm(files, desc="Loading", unit="file")
+        from ..progress import bar
+        iterator = bar(files, desc="Loading", unit="file")
     for source in iterator:
         name = source_name(source)
         data = read_bytes(source)
