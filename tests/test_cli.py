@@ -98,6 +98,20 @@ def test_review_writes_the_report(tmp_path):
     html = (tmp_path / "cli" / "review.html").read_text(encoding="utf-8")
     assert "Made by the CLI" in html
     assert not (tmp_path / "cli" / "review.pdf").exists()
+    assert done.stderr == ""  # --quiet: nothing while the notebook runs
+
+
+def test_review_prints_the_kernels_stages_and_bars(tmp_path):
+    done = litscope_cli("review", str(paths.sample_corpus()), "--name", "staged", "--no-pdf",
+                        "--notebook", str(NOTEBOOKS / "progress_cells.ipynb"),
+                        env={"LITSCOPE_REPORTS": str(tmp_path), "LITSCOPE_PROGRESS": ""})
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    assert lines[0].startswith("litscope: running progress_cells.ipynb")
+    assert "▶ count" in lines and "▶ figures" in lines
+    assert any(line.startswith("  Counting: 40/40 item in ") for line in lines)
+    assert any(line.startswith("litscope: notebook ran in ") for line in lines)
+    assert "%|" not in done.stderr and "· cell" not in done.stderr  # no terminal: no live bars
 
 
 def test_failing_notebook_is_one_line_error(tmp_path):

@@ -65,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="YAML file of parameters; --param values win over it")
     review.add_argument("--no-pdf", action="store_true", help="write the HTML report only")
     review.add_argument("--quiet", "-q", action="store_true",
-                        help="no progress bar or stage messages")
+                        help="print nothing while the notebook runs (no stage lines, "
+                             "progress bars or cell counter)")
     review.add_argument("--notebook", metavar="PATH",
                         help="run another parameterized notebook (default: notebooks/review.ipynb)")
 

@@ -35,6 +35,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 import tokenize
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -565,6 +566,7 @@ def run_review(inputs: Iterable[str | os.PathLike] | str | os.PathLike | None, *
             for logger_name in ("papermill", "papermill.translators"):
                 logging.getLogger(logger_name).addFilter(quiet)
             try:
+                started = time.monotonic()
                 with _environ(progress_.ENV_VAR, progress_path), (relay or nullcontext()):
                     papermill.execute_notebook(
                         str(notebook), str(executed), parameters=merged, kernel_name=kernel_name,
@@ -603,7 +605,8 @@ def run_review(inputs: Iterable[str | os.PathLike] | str | os.PathLike | None, *
         missing_chromium: ChromiumNotFoundError | None = None
         pdf_path: Path | None = None
         try:
-            say("rendering HTML")
+            say(f"notebook ran in {progress_.format_seconds(time.monotonic() - started)}; "
+                "rendering HTML")
             html = render_html(executed, partial / HTML_NAME)
             if pdf:
                 say("printing PDF with Chromium")

@@ -68,7 +68,7 @@ from weakref import WeakSet
 
 from tqdm.std import tqdm as _std_tqdm
 
-__all__ = ["bar", "stage", "Relay", "progress_file", "ENV_VAR", "WRITE_INTERVAL"]
+__all__ = ["bar", "stage", "Relay", "progress_file", "format_seconds", "ENV_VAR", "WRITE_INTERVAL"]
 
 #: The environment variable naming the file that bars and stages are relayed through.
 ENV_VAR = "LITSCOPE_PROGRESS"
@@ -265,7 +265,12 @@ def stage(name: str) -> Iterator[None]:
 
 # --------------------------------------------------------------------------- CLI side
 
-def _seconds(value: float) -> str:
+def format_seconds(value: float) -> str:
+    """Seconds as the relay prints them.
+
+    >>> format_seconds(12.34), format_seconds(75), format_seconds(3725)
+    ('12.3 s', '1:15', '1:02:05')
+    """
     if value < 60:
         return f"{value:.1f} s"
     minutes, secs = divmod(int(round(value)), 60)
@@ -493,7 +498,7 @@ class Relay:
         name, seconds, parts, error, _since = pending
         mark = "✗" if error else "✓"
         failed = " (failed)" if error else ""
-        self._print(f"{mark} {name} {_seconds(seconds)}{failed}")
+        self._print(f"{mark} {name} {format_seconds(seconds)}{failed}")
 
     def _bar(self, event: dict[str, Any], state: str) -> None:
         key = str(event["id"])
@@ -535,7 +540,7 @@ class Relay:
         rate = event.get("rate")
         speed = (f" ({rate:.1f} {unit}/s)" if isinstance(rate, (int, float)) and rate > 0
                  and elapsed >= 0.1 else "")
-        return f"  {desc}: {count} {unit} in {_seconds(elapsed)}{speed}"
+        return f"  {desc}: {count} {unit} in {format_seconds(elapsed)}{speed}"
 
     def cell(self, number: int, total: int) -> None:
         """Show that code cell ``number`` of ``total`` runs (a status line, when live)."""
