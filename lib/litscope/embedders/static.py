@@ -25,7 +25,12 @@ Examples
 from __future__ import annotations
 
 import hashlib
+import itertools
+import re
+import string
+import threading
 import time
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,10 +56,78 @@ MAX_TOKENS = 512
 class StaticModel:
     """A loaded static model: the tokenizer and one weighted vector per token id."""
 
-    tokenizer: Any
+    tokenizer: "WordTokenizer"
     vectors: np.ndarray
-    empty_id: int
     meta: dict
+
+
+_punctuation_lock = threading.Lock()
+_chunk_pattern: re.Pattern | None = None
+
+
+def _chunk_splitter() -> re.Pattern:
+    """Splits a whitespace-free chunk as BERT's pre-tokenizer does: every punctuation
+    character (ASCII, or Unicode category P*) alone, the rest kept together."""
+    global _chunk_pattern
+    with _punctuation_lock:
+        if _chunk_pattern is None:
+            punct = set(string.punctuation) | {chr(c) for c in range(0x80, 0x20000)
+                                               if unicodedata.category(chr(c)).startswith("P")}
+            cls = re.escape("".join(sorted(punct)))
+            _chunk_pattern = re.compile(f"[^{cls}]+|[{cls}]")
+        return _chunk_pattern
+
+
+class WordTokenizer:
+    """The source model's tokenizer, fast for many long texts.
+
+    Token ids equal ``tokenizer.encode(text, add_special_tokens=False).ids`` (truncated
+    to :data:`MAX_TOKENS`), but each whitespace-separated chunk of text is tokenized
+    once and remembered: abstracts repeat their words, so most of the work becomes
+    dictionary lookups.  A chunk of printable ASCII (most of them) is normalised by
+    lower-casing, which is what BERT's normaliser does to it; any other chunk goes
+    through the model's own normaliser.
+    """
+
+    #: Remembered chunks at most (some hundred MB at worst); past that, new ones are not kept.
+    MAX_REMEMBERED = 2_000_000
+    # Control characters: Python's str.split and BERT's normaliser disagree on some
+    # (BERT deletes them), so texts with any are normalised whole first.
+    _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+    def __init__(self, tokenizer: Any) -> None:
+        self.tokenizer = tokenizer
+        self._split = _chunk_splitter()
+        self._chunks: dict[str, tuple[int, ...]] = {}
+        unk = tokenizer.token_to_id("[UNK]")
+        self.unk_id = 0 if unk is None else int(unk)
+
+    def _chunk_ids(self, chunk: str) -> tuple[int, ...]:
+        text = chunk.lower() if chunk.isascii() and chunk.isprintable() else \
+            self.tokenizer.normalizer.normalize_str(chunk)
+        wordpiece = self.tokenizer.model
+        ids = tuple(token.id for part in text.split() for word in self._split.findall(part)
+                    for token in wordpiece.tokenize(word))
+        if len(self._chunks) < self.MAX_REMEMBERED:
+            self._chunks[chunk] = ids  # a plain dict store: safe across threads under the GIL
+        return ids
+
+    def pieces(self, text: str) -> list[tuple[int, ...]]:
+        """Token ids of one text, one tuple per chunk (no special tokens, not truncated)."""
+        if text.isascii() and text.isprintable():
+            chunks = text.lower().split()
+        elif self._CONTROL.search(text):
+            chunks = self.tokenizer.normalizer.normalize_str(text).split()
+        else:
+            chunks = text.split()
+        found = list(map(self._chunks.get, chunks))
+        if None in found:  # new chunks are rare once a few hundred abstracts are seen
+            found = [self._chunk_ids(c) if p is None else p for c, p in zip(chunks, found)]
+        return found  # type: ignore[return-value]
+
+    def ids(self, text: str) -> list[int]:
+        """Token ids of one text (no special tokens, at most :data:`MAX_TOKENS`)."""
+        return list(itertools.chain.from_iterable(self.pieces(text)))[:MAX_TOKENS]
 
 
 def _tokenizer_file(source: str) -> Path:
@@ -228,23 +301,38 @@ class StaticEmbedder(BaseEmbedder):
             self.distilled = True
         else:
             vectors, meta = loaded
-        tokenizer = _load_tokenizer(tok_path)
-        # An empty text (no tokens) gets the unknown token's vector, so every row has unit norm.
-        unk = tokenizer.token_to_id("[UNK]")
-        return StaticModel(tokenizer, vectors, 0 if unk is None else unk, meta)
+        return StaticModel(WordTokenizer(_load_tokenizer(tok_path)), vectors, meta)
 
     def _model_dim(self) -> int:
         return int(self.model.vectors.shape[1])
 
     def _embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        from scipy import sparse
+
         static = self.model
-        encodings = static.tokenizer.encode_batch(list(texts), add_special_tokens=False)
-        out = np.empty((len(texts), static.vectors.shape[1]), dtype=np.float32)
-        for row, enc in enumerate(encodings):
-            ids = enc.ids or [static.empty_id]
-            out[row] = static.vectors[ids].mean(axis=0)
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.where(norms > 0, norms, 1.0)
+        tokenizer = static.tokenizer
+        ids = []
+        for text in texts:
+            pieces = tokenizer.pieces(text)
+            n_tokens = sum(map(len, pieces))
+            if n_tokens > MAX_TOKENS:
+                pieces = [tuple(itertools.chain.from_iterable(pieces))[:MAX_TOKENS]]
+            elif n_tokens == 0:  # the unknown token's vector: every row has unit norm
+                pieces = [(tokenizer.unk_id,)]
+            ids.append(pieces)
+        lengths = np.fromiter((sum(map(len, p)) for p in ids), dtype=np.int64, count=len(ids))
+        indptr = np.zeros(len(ids) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        flat = np.fromiter(itertools.chain.from_iterable(itertools.chain.from_iterable(ids)),
+                           dtype=np.int64, count=int(indptr[-1]))
+        # Token counts per text times the token vectors: each row is summed on its own,
+        # in token order, so a text's vector does not depend on its batch.
+        counts = sparse.csr_matrix((np.ones(len(flat), dtype=np.float32), flat, indptr),
+                                   shape=(len(ids), static.vectors.shape[0]))
+        sums = np.asarray(counts @ static.vectors, dtype=np.float32)
+        means = sums / lengths[:, None].astype(np.float32)
+        norms = np.linalg.norm(means, axis=1, keepdims=True)
+        return means / np.where(norms > 0, norms, 1.0)
 
 
 __all__ = ["FORMAT_VERSION", "StaticEmbedder", "distill"]
