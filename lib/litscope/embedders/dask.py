@@ -139,7 +139,7 @@ class DaskEmbedder(BaseEmbedder):
         if self.address != "local":
             return distributed.Client(self.address), None
         cluster = distributed.LocalCluster(n_workers=self.n_workers, threads_per_worker=1,
-                                           processes=True, dashboard_address=None)
+                                           processes=True, dashboard_address=":0")
         try:
             return distributed.Client(cluster), cluster
         except BaseException:
