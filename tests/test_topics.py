@@ -348,3 +348,66 @@ def test_sample_parent_labels_are_broader_than_children(result):
         kids = result.topics[result.topics["topic"].isin(parent["topics"])]
         kid_words = {frozenset(l.lower().split()) for l in kids["label"]}
         assert frozenset(parent["label"].lower().split()) not in kid_words, parent["label"]
+
+
+# ------------------------------------------------------------------ neighbour graph, noise, stage cache
+
+
+def test_knn_graph_is_exact_with_self_first_and_rounded_distances():
+    from litscope.topics import knn_graph
+
+    rng = np.random.default_rng(3)
+    X = _unit(rng.standard_normal((300, 12)))
+    X[7] = X[3]  # an exact duplicate: each is still first in its own list
+    idx, dist = knn_graph(X, 10, block=64)
+    assert idx.shape == dist.shape == (300, 10)
+    assert (idx[:, 0] == np.arange(300)).all() and (dist[:, 0] == 0).all()
+    assert idx[3, 1] == 7 and idx[7, 1] == 3
+    D = 1 - X @ X.T
+    for i in (0, 3, 150, 299):
+        true = np.sort(D[i])[:10]
+        np.testing.assert_allclose(dist[i, 1:], np.round(true[1:] / 0.01) * 0.01, atol=0.0101)
+        assert (np.diff(dist[i]) >= 0).all()
+    assert np.allclose(dist * 100, np.round(dist * 100), atol=1e-3)  # on the 0.01 grid
+    # float noise far below the step leaves the graph unchanged
+    idx2, dist2 = knn_graph(X + rng.normal(0, 1e-7, X.shape), 10)
+    assert (idx2 == idx).mean() > 0.99
+
+
+@pytest.mark.slow
+def test_embedding_noise_does_not_change_topics(result, sample):
+    """Vectors recomputed in another batch differ by ~1e-7; the topics must not."""
+    from litscope.topics import compute_topics
+
+    df, X, embedder, _ = sample
+    noisy = X + np.random.default_rng(5).normal(0, 1e-6, X.shape).astype(np.float32)
+    again = compute_topics(df, noisy, seed=42, embedder=embedder, progress=False)
+    assert _signature(again) == _signature(result)
+    assert again.topics["key_phrases"].tolist() == result.topics["key_phrases"].tolist()
+
+
+@pytest.mark.slow
+def test_topic_result_is_picklable_and_cached(result, sample, tmp_path):
+    import pickle
+
+    from litscope.stagecache import StageCache
+    from litscope.topics import compute_topics, compute_topics_cached, topics_cache_key
+
+    back = pickle.loads(pickle.dumps(result, protocol=5))
+    pd.testing.assert_frame_equal(back.papers, result.papers)
+    df, X, embedder, _ = sample
+    cache = StageCache(tmp_path)
+    first = compute_topics(df, X, seed=42, embedder=embedder, progress=False, cache=cache)
+    second = compute_topics_cached(df, X, seed=42, embedder=embedder, progress=False, cache=cache)
+    assert cache.misses["topics"] == 1 and cache.hits["topics"] == 1
+    assert _signature(first) == _signature(second) == _signature(result)
+    pd.testing.assert_frame_equal(first.papers, second.papers)
+    key = topics_cache_key(cache, df, X, seed=42, embedder=embedder)
+    assert key == topics_cache_key(cache, df.copy(), X.copy(), seed=42, embedder=embedder)
+    changed = [topics_cache_key(cache, df, X, seed=7, embedder=embedder),
+               topics_cache_key(cache, df, X, seed=42, granularity="finer", embedder=embedder),
+               topics_cache_key(cache, df, X, seed=42, outlier_threshold=0.5, embedder=embedder),
+               topics_cache_key(cache, df.assign(title=df["title"].str.upper()), X, seed=42, embedder=embedder),
+               topics_cache_key(cache, df, X[::-1].copy(), seed=42, embedder=embedder)]
+    assert key not in changed and len(set(changed)) == len(changed)
+    assert topics_cache_key(cache, df, X, representation_model=object()) is None  # not keyable

@@ -11,7 +11,12 @@ Pipeline (every step can be swapped through a keyword argument):
 1. canonical order: papers are sorted by record id before fitting, so the
    result does not depend on the input row order;
 2. UMAP to 5 dimensions (cosine, ``min_dist=0``, seeded); ``n_neighbors``
-   grows with the corpus (10 for a few dozen papers, 50 for 10,000);
+   grows with the corpus (10 for a few dozen papers, 50 for 10,000).  Its
+   neighbour graph is computed once, exactly, with cosine distances rounded
+   to :data:`KNN_DISTANCE_STEP` (:func:`knn_graph`), and shared with the 2-D
+   map: embeddings that differ only by float noise (the same texts embedded in
+   other batches differ by ~1e-7) give the same graph, hence the same topics,
+   where UMAP's own search made such noise change the number of topics;
 3. clustering: HDBSCAN with ``min_cluster_size`` scaled with the corpus
    (``max(5, n/60)``, halved for ``"finer"``, doubled for ``"coarser"``) and a
    small ``min_samples`` so fewer papers start as noise; with ``n_topics``
@@ -398,6 +403,59 @@ def refine_assignments(X: np.ndarray, labels: np.ndarray, *, min_size: int,
     return labels
 
 
+#: Cosine distances of the shared nearest-neighbour graph are rounded to this step, so
+#: embeddings that differ by float noise (1e-7, a different batch) give the same graph.
+KNN_DISTANCE_STEP = 0.01
+
+
+def knn_graph(X: np.ndarray, k: int, *, step: float = KNN_DISTANCE_STEP,
+              block: int = 1024) -> tuple[np.ndarray, np.ndarray]:
+    """Exact cosine nearest neighbours of unit rows, each paper first in its own list.
+
+    Returns ``(indices, distances)`` of shape ``(n, k)`` as UMAP's
+    ``precomputed_knn`` expects: distances ``1 - cos`` rounded to ``step``
+    (see :data:`KNN_DISTANCE_STEP`), ascending, ties by row number.  Computed
+    once per corpus and shared by the clustering UMAP and the 2-D map; exact
+    (blocked matrix products) rather than approximate, so it does not depend on
+    a random search, and cheaper than UMAP's own search up to tens of thousands
+    of papers.
+
+    Examples
+    --------
+    >>> X = np.array([[1.0, 0.0], [0.8, 0.6], [0.0, 1.0]])
+    >>> idx, dist = knn_graph(X, 2)
+    >>> idx.tolist(), [[round(float(d), 6) for d in row] for row in dist]
+    ([[0, 1], [1, 0], [2, 1]], [[0.0, 0.2], [0.0, 0.2], [0.0, 0.4]])
+    """
+    X = np.ascontiguousarray(X, dtype=np.float32)
+    n = len(X)
+    k = int(min(k, n))
+    indices = np.empty((n, k), dtype=np.int32)
+    dists = np.empty((n, k), dtype=np.float32)
+    cols = np.arange(n)
+    for start in range(0, n, block):
+        stop = min(n, start + block)
+        D = 1.0 - X[start:stop] @ X.T  # cosine distances, float32
+        rows = np.arange(stop - start)
+        D[rows, rows + start] = -1.0  # self first, whatever the rounding
+        if step:
+            D = np.round(D / step) * step
+        if k < n:
+            part = np.argpartition(D, k - 1, axis=1)[:, :k]
+            # the k-th distance may be tied: take every tied column, then keep the lowest row numbers
+            kth = D[rows, part[rows, np.argmax(D[rows[:, None], part], axis=1)]]
+            cand = [np.flatnonzero(D[r] <= kth[r]) for r in rows]
+        else:
+            cand = [cols] * len(rows)
+        for r in rows:
+            c = cand[r]
+            d = D[r, c]
+            o = np.lexsort((c, d))[:k]
+            indices[start + r] = c[o]
+            dists[start + r] = np.maximum(d[o], 0.0)
+    return indices, dists
+
+
 def _make_backend(embedder: Any) -> Any:
     """A BERTopic embedding backend that goes through litscope's cached :class:`Embedder`."""
     from bertopic.backend import BaseEmbedder
@@ -533,27 +591,46 @@ class _Corpus:
                 if w != "|":
                     self.index.setdefault(w, set()).add(i)
         self.n = len(texts)
+        # " w1 w2 ... " per text: phrase occurrences are found by str.find, not a Python loop
+        self._joined: list[str | None] = [None] * len(self.seqs)
+        self._docs_memo: dict[tuple[str, ...], set[int]] = {}
 
     def docs_with(self, words: Sequence[str]) -> set[int]:
-        sets = sorted((self.index.get(w, set()) for w in words), key=len)
+        """Texts holding every word (the returned set is shared: do not change it)."""
+        key = tuple(words)
+        out = self._docs_memo.get(key)
+        if out is not None:
+            return out
+        sets = sorted((self.index.get(w, set()) for w in key), key=len)
         if not sets:
-            return set()
-        out = set(sets[0])
-        for other in sets[1:]:
-            out &= other
+            out = set()
+        else:
+            out = set(sets[0])
+            for other in sets[1:]:
+                out &= other
+        self._docs_memo[key] = out
         return out
+
+    def _text(self, d: int) -> str:
+        joined = self._joined[d]
+        if joined is None:
+            joined = self._joined[d] = " " + " ".join(self.seqs[d]) + " "
+        return joined
 
     def next_word(self, words: Sequence[str], members: set[int], edges: frozenset[str]) -> str | None:
         """The word that nearly always follows ``words`` in the members' texts, if any."""
         m = len(words)
         follow: Counter = Counter()
         total = 0
+        pattern = " " + " ".join(words) + " "
         for d in sorted(self.docs_with(words) & members):
-            seq = self.seqs[d]
-            for i in range(len(seq) - m + 1):
-                if seq[i:i + m] == list(words):
-                    total += 1
-                    follow[seq[i + m] if i + m < len(seq) else ""] += 1
+            text = self._text(d)
+            at = text.find(pattern)
+            while at >= 0:  # every occurrence, overlapping ones too
+                total += 1
+                end = at + len(pattern)
+                follow[text[end:text.find(" ", end)] if end < len(text) else ""] += 1
+                at = text.find(pattern, at + 1)
         if total < 2:
             if m > 1:  # too rare as a whole: judge by its last word
                 return self.next_word(words[-1:], members, edges) if words[-1] not in edges else None
@@ -791,7 +868,7 @@ def compute_topics(df: pd.DataFrame, embeddings: np.ndarray, *, seed: int = 42,
                    cluster_model: Any = None, vectorizer_model: Any = None,
                    representation_model: Any = None, embedder: Any = None,
                    outlier_threshold: float | None = None, merge_threshold: float | None = None,
-                   progress: bool = True) -> TopicResult:
+                   progress: bool = True, cache: Any = None) -> TopicResult:
     """Find the topics of a corpus.
 
     Parameters
@@ -823,6 +900,12 @@ def compute_topics(df: pd.DataFrame, embeddings: np.ndarray, *, seed: int = 42,
         Topics whose centroids are more similar than this are merged (0.9; 0.85 coarser, 0.95 finer).
     progress : bool
         Show progress bars.
+    cache : litscope.stagecache.StageCache, optional
+        Reuse the result of an earlier call with the same records (``id``,
+        ``title``, ``abstract``), embeddings and settings (stage ``"topics"``,
+        see :func:`topics_cache_key`); ``None`` (the default) always computes.
+        Calls with a custom ``representation_model`` or a model object without
+        ``get_params`` are never cached (their settings cannot be keyed).
 
     Returns
     -------
@@ -835,8 +918,25 @@ def compute_topics(df: pd.DataFrame, embeddings: np.ndarray, *, seed: int = 42,
         raise ParameterError(f"embeddings must have one row per paper: {emb.shape} for {len(df)} papers")
     if n_topics is not None and (int(n_topics) < 1 or int(n_topics) > max(1, len(df))):
         raise ParameterError(f"n_topics must be between 1 and the number of papers ({len(df)}), got {n_topics}")
+    if cache is not None and getattr(cache, "enabled", False):
+        key = topics_cache_key(cache, df, emb, seed=seed, n_topics=n_topics, granularity=granularity,
+                               min_topic_size=min_topic_size, umap_model=umap_model,
+                               cluster_model=cluster_model, vectorizer_model=vectorizer_model,
+                               representation_model=representation_model, embedder=embedder,
+                               outlier_threshold=outlier_threshold, merge_threshold=merge_threshold)
+        if key is not None:
+            return cache.get_or_compute("topics", key, lambda: compute_topics(
+                df, emb, seed=seed, n_topics=n_topics, granularity=granularity,
+                min_topic_size=min_topic_size, umap_model=umap_model, cluster_model=cluster_model,
+                vectorizer_model=vectorizer_model, representation_model=representation_model,
+                embedder=embedder, outlier_threshold=outlier_threshold,
+                merge_threshold=merge_threshold, progress=progress, cache=None))
+    from ._numba import cache_compiled, configure_cache
+
+    configure_cache()  # before numba is imported by UMAP / pynndescent
     for package in ("bertopic", "umap", "hdbscan"):
         _require(package, "Finding topics")
+    cache_compiled(*_UMAP_JIT_MODULES)
 
     from .embed import Embedder, paper_texts, text_hash
 
@@ -859,6 +959,7 @@ def compute_topics(df: pd.DataFrame, embeddings: np.ndarray, *, seed: int = 42,
         "outlier_threshold": settings["outlier_threshold"],
         "merge_threshold": None if n_topics is not None else settings["merge_threshold"],
         "confidence_temperature": CONFIDENCE_TEMPERATURE,
+        "knn_distance_step": KNN_DISTANCE_STEP,
         "embedding_model": getattr(embedder, "model_name", repr(embedder)),
     }
 
@@ -877,20 +978,94 @@ def compute_topics(df: pd.DataFrame, embeddings: np.ndarray, *, seed: int = 42,
     titles = [titles_in[i] for i in order]
     X = _normalise_rows(emb[order])
 
+    # One exact neighbour graph (rounded distances) for both UMAP runs.
+    t0 = time.perf_counter()
+    knn = knn_graph(X, min(settings["umap"]["n_neighbors"], n - 1)) if n >= 8 else None
+    params.setdefault("timings", {})["knn"] = round(time.perf_counter() - t0, 2)
     if n < 3 or (n_topics is None and n < 2 * settings["hdbscan"]["min_cluster_size"]):
         labels = np.zeros(n, dtype=int)  # too few papers to split: one topic
         params["note"] = "too few papers to split into topics; all in one topic"
-        model = None
+        model = False
     else:
         t0 = time.perf_counter()
         labels, model = _fit(texts, X, settings, seed=seed, n_topics=n_topics, umap_model=umap_model,
                              cluster_model=cluster_model, vectorizer_model=vectorizer_model,
-                             embedder=embedder, params=params, progress=progress)
+                             embedder=embedder, params=params, progress=progress, knn=knn)
         params.setdefault("timings", {})["fit"] = round(time.perf_counter() - t0, 2)
     return _assemble(labels, model, X, ids, titles, texts, order, n, seed=seed,
                      representation_model=representation_model, vectorizer_model=vectorizer_model,
                      embedder=embedder, params=params, settings=settings, n_topics=n_topics,
-                     progress=progress)
+                     progress=progress, knn=knn)
+
+
+#: UMAP modules whose numba functions are compiled once and then loaded from disk.
+_UMAP_JIT_MODULES = ("umap.umap_", "umap.layouts", "umap.spectral", "umap.utils", "umap.distances")
+
+
+def _code_fingerprint() -> str:
+    """SHA-256 of this module's source, so a changed algorithm never reuses a cached result."""
+    global _FINGERPRINT
+    if _FINGERPRINT is None:
+        import hashlib
+
+        try:
+            with open(__file__, "rb") as fh:
+                _FINGERPRINT = hashlib.sha256(fh.read()).hexdigest()
+        except OSError:  # pragma: no cover - frozen install
+            _FINGERPRINT = "unknown"
+    return _FINGERPRINT
+
+
+_FINGERPRINT: str | None = None
+
+
+def topics_cache_key(cache: Any, df: pd.DataFrame, embeddings: np.ndarray, **settings: Any) -> str | None:
+    """The stage-cache key of a :func:`compute_topics` call, ``None`` when it cannot be cached.
+
+    Keyed parts: the ``id``, ``title`` and ``abstract`` columns (what the topic
+    stage reads), the embeddings as float32, every setting of the call (read from
+    :func:`compute_topics`' signature by :func:`litscope.stagecache.settings_of`,
+    the embedder by its model name), this module's source and the versions of the
+    packages that fit the model.
+    """
+    from importlib import metadata
+
+    from .stagecache import settings_of
+
+    for name in ("umap_model", "cluster_model", "vectorizer_model"):
+        model = settings.get(name)
+        if model is not None and not callable(getattr(model, "get_params", None)):
+            return None
+    if settings.get("representation_model") is not None:
+        return None
+    embedder = settings.get("embedder")
+    keyed = settings_of(compute_topics, df, embeddings, **settings,
+                        exclude=("df", "embeddings", "embedder", "progress", "cache"))
+    from .embed import DEFAULT_MODEL
+
+    keyed["embedding_model"] = getattr(embedder, "model_name", None) if embedder is not None else DEFAULT_MODEL
+    if embedder is not None and keyed["embedding_model"] is None:
+        return None  # a stand-in embedder without a name: its phrase vectors cannot be keyed
+    versions = {}
+    for package in ("bertopic", "umap-learn", "hdbscan", "scikit-learn", "numpy", "pynndescent"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = None
+    columns = [c for c in ("id", "title", "abstract") if c in df.columns]
+    return cache.key("topics", df[columns], np.asarray(embeddings, dtype=np.float32), keyed,
+                     _code_fingerprint(), versions, len(df))
+
+
+def compute_topics_cached(df: pd.DataFrame, embeddings: np.ndarray, *, cache: Any = None,
+                          **settings: Any) -> TopicResult:
+    """:func:`compute_topics` through the stage cache (the default :class:`~litscope.stagecache.StageCache`
+    when ``cache`` is None; ``StageCache(root=False)`` to compute without it)."""
+    if cache is None:
+        from .stagecache import StageCache
+
+        cache = StageCache()
+    return compute_topics(df, embeddings, cache=cache, **settings)
 
 
 class PhraseAnalyzer:
@@ -952,13 +1127,28 @@ def default_vectorizer(n: int) -> Any:
                            max_features=50_000 if n > 5000 else None)
 
 
+def _by_frequency(labels: np.ndarray) -> np.ndarray:
+    """Topic ids renumbered 0.. by descending size (ties: the topic of the earlier paper); -1 kept."""
+    labels = np.asarray(labels, dtype=int)
+    ids, first, counts = np.unique(labels[labels != -1], return_index=True, return_counts=True)
+    if not len(ids):
+        return labels.copy()
+    order = np.lexsort((first, -counts))
+    mapping = np.full(int(ids.max()) + 2, -1, dtype=int)  # index -1 (last) stays -1
+    mapping[ids[order]] = np.arange(len(ids))
+    return mapping[labels]
+
+
 def _fit(texts, X, settings, *, seed, n_topics, umap_model, cluster_model, vectorizer_model,
-         embedder, params, progress):
-    """UMAP + clustering + merge + outlier reduction with BERTopic; returns labels and the model."""
+         embedder, params, progress, knn=None):
+    """UMAP + clustering + merge + outlier reduction; returns the labels and whether a model was fitted.
+
+    The steps BERTopic's ``fit_transform`` runs (reduce, cluster, number topics by
+    size), without its c-TF-IDF passes: key phrases are extracted once, for the
+    final topics (:func:`_key_phrases`).
+    """
     import warnings
 
-    from bertopic import BERTopic
-    from bertopic.vectorizers import ClassTfidfTransformer
     from umap import UMAP
 
     n = len(texts)
@@ -966,6 +1156,8 @@ def _fit(texts, X, settings, *, seed, n_topics, umap_model, cluster_model, vecto
         u = dict(settings["umap"])
         u["n_neighbors"] = min(u["n_neighbors"], n - 1)
         u["n_components"] = min(u["n_components"], max(2, n - 2))
+        if knn is not None and knn[0].shape[1] == u["n_neighbors"]:
+            u["precomputed_knn"] = (knn[0].copy(), knn[1].copy())
         umap_model = UMAP(**u, low_memory=False, n_jobs=1)
     if cluster_model is None:
         if n_topics is not None:
@@ -976,17 +1168,18 @@ def _fit(texts, X, settings, *, seed, n_topics, umap_model, cluster_model, vecto
             from hdbscan import HDBSCAN
 
             cluster_model = HDBSCAN(**settings["hdbscan"], prediction_data=False)
-    vectorizer_model = vectorizer_model or default_vectorizer(n)
-    topic_model = BERTopic(embedding_model=_make_backend(embedder), umap_model=umap_model,
-                           hdbscan_model=cluster_model, vectorizer_model=vectorizer_model,
-                           ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
-                           representation_model=None, calculate_probabilities=False,
-                           verbose=False)
+    timings = params.setdefault("timings", {})
+    t0 = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        topics, _ = topic_model.fit_transform(texts, X)
-    labels = np.asarray(topics, dtype=int)
-    params["n_clusters_found"] = int(len(set(labels) - {-1}))
+        reduced = np.nan_to_num(umap_model.fit_transform(X))
+        timings["umap"] = round(time.perf_counter() - t0, 2)
+        t0 = time.perf_counter()
+        cluster_model.fit(reduced)
+    found = getattr(cluster_model, "labels_", None)
+    labels = _by_frequency(np.asarray(found if found is not None else cluster_model.predict(reduced), dtype=int))
+    timings["cluster"] = round(time.perf_counter() - t0, 2)
+    params["n_clusters_found"] = int(len(set(labels.tolist()) - {-1}))
     params["noise_share_before_reduction"] = float((labels == -1).mean())
 
     # Merge near-duplicate topics (union of pairs above the threshold).
@@ -1013,23 +1206,27 @@ def _fit(texts, X, settings, *, seed, n_topics, umap_model, cluster_model, vecto
             to_merge = [g for g in groups.values() if len(g) > 1]
             params["merged_topics"] = [list(map(int, g)) for g in to_merge]
             if to_merge:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    topic_model.merge_topics(texts, to_merge)
-                labels = np.asarray(topic_model.topics_, dtype=int)
+                into = {t: min(g) for g in to_merge for t in g}
+                labels = _by_frequency(np.array([into.get(t, t) for t in labels.tolist()], dtype=int))
         # Mixed topics are split, then outliers join a topic only when close enough to its centroid.
         labels = refine_assignments(X, labels, min_size=settings["hdbscan"]["min_cluster_size"],
                                     threshold=settings["outlier_threshold"],
                                     floor=settings["outlier_floor"], max_unassigned=settings["max_unassigned"], params=params)
-    return labels, topic_model
+    return labels, True
 
 
-def _key_phrases(model, texts, labels, *, seed, representation_model, vectorizer_model, n, progress):
+def _key_phrases(texts, labels, *, seed, representation_model, vectorizer_model, n, progress, embedder):
     """Key phrases per (pre-renumbering) topic id from c-TF-IDF refined by KeyBERT + MMR."""
     import warnings
 
+    from bertopic import BERTopic
     from bertopic.representation import KeyBERTInspired, MaximalMarginalRelevance
     from bertopic.vectorizers import ClassTfidfTransformer
+
+    # BERTopic only as the container its representation models expect: the topics are ours.
+    model = BERTopic(embedding_model=_make_backend(embedder), representation_model=None,
+                     calculate_probabilities=False, verbose=False)
+    model.topics_ = labels.tolist()
 
     if representation_model is None:
         representation_model = [
@@ -1058,15 +1255,15 @@ def _key_phrases(model, texts, labels, *, seed, representation_model, vectorizer
 
 
 def _assemble(labels, model, X, ids, titles, texts, order, n, *, seed, representation_model,
-              vectorizer_model, embedder, params, settings, n_topics, progress):
+              vectorizer_model, embedder, params, settings, n_topics, progress, knn=None):
     stops = stop_words()
     old_ids = sorted(set(labels.tolist()) - {-1})
     # Key phrases (needs a fitted BERTopic; the one-topic shortcut uses c-TF-IDF-free words).
     timings = params.setdefault("timings", {})
     t0 = time.perf_counter()
-    if model is not None and old_ids:
-        phrases = _key_phrases(model, texts, labels, seed=seed, representation_model=representation_model,
-                               vectorizer_model=vectorizer_model, n=n, progress=progress)
+    if model and old_ids:
+        phrases = _key_phrases(texts, labels, seed=seed, representation_model=representation_model,
+                               vectorizer_model=vectorizer_model, n=n, progress=progress, embedder=embedder)
     else:
         words = Counter(w.lower() for t in texts for w in _WORD.findall(t)
                         if w.lower() not in stops and w[0].isalpha())
@@ -1143,7 +1340,7 @@ def _assemble(labels, model, X, ids, titles, texts, order, n, *, seed, represent
     timings["labels"] = round(time.perf_counter() - t0, 2)
     t0 = time.perf_counter()
     # 2-D map.
-    xy = _map_2d(X, seed=seed, n_neighbors=settings["umap"]["n_neighbors"])
+    xy = _map_2d(X, seed=seed, n_neighbors=settings["umap"]["n_neighbors"], knn=knn)
     timings["map"] = round(time.perf_counter() - t0, 2)
 
     # Frames in canonical order, then back to the input order.
@@ -1215,7 +1412,8 @@ def _assemble(labels, model, X, ids, titles, texts, order, n, *, seed, represent
                        unassigned=unassigned, params=params)
 
 
-def _map_2d(X: np.ndarray, *, seed: int, n_neighbors: int) -> np.ndarray:
+def _map_2d(X: np.ndarray, *, seed: int, n_neighbors: int,
+            knn: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Seeded 2-D UMAP of the embeddings (PCA for tiny corpora)."""
     n = len(X)
     if n == 0:
@@ -1231,11 +1429,16 @@ def _map_2d(X: np.ndarray, *, seed: int, n_neighbors: int) -> np.ndarray:
 
     from umap import UMAP
 
+    k = min(n_neighbors, n - 1)
+    extra = {}
+    if knn is not None and knn[0].shape[1] == k:
+        extra["precomputed_knn"] = (knn[0].copy(), knn[1].copy())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return UMAP(n_neighbors=min(n_neighbors, n - 1), n_components=2, min_dist=0.1, metric="cosine",
-                    random_state=seed, n_jobs=1, low_memory=False).fit_transform(X)
+        return UMAP(n_neighbors=k, n_components=2, min_dist=0.1, metric="cosine",
+                    random_state=seed, n_jobs=1, low_memory=False, **extra).fit_transform(X)
 
 
-__all__ = ["TopicResult", "compute_topics", "default_settings", "default_vectorizer", "stop_words",
+__all__ = ["TopicResult", "compute_topics", "compute_topics_cached", "topics_cache_key", "knn_graph",
+           "default_settings", "default_vectorizer", "stop_words",
            "tidy_label", "ACADEMIC_STOP_WORDS", "CONFIDENCE_TEMPERATURE"]
