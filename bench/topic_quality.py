@@ -111,10 +111,8 @@ def scores(truth, pred) -> dict[str, float]:
 def run_litscope(df, X, seed, embedder):
     from litscope.topics import compute_topics
 
-    from litscope.embed import Embedder
-
-    quiet = Embedder(embedder.model_name, cache_dir=embedder.cache_dir.parent, progress=False)
-    res = compute_topics(df, X, seed=seed, embedder=quiet, progress=False)
+    embedder.progress = False
+    res = compute_topics(df, X, seed=seed, embedder=embedder, progress=False)
     return res.papers["topic"].to_numpy(), res
 
 
@@ -142,11 +140,12 @@ def run_kmeans(df, X, seed, embedder):
 METHODS = {"litscope": run_litscope, "bertopic": run_bertopic, "kmeans (true k)": run_kmeans}
 
 
-def evaluate(name: str, seed: int = 42, methods=METHODS) -> tuple[pd.DataFrame, dict]:
-    from litscope.embed import Embedder, embed_papers
+def evaluate(name: str, seed: int = 42, methods=METHODS, embedder_name: str = "minilm") -> tuple[pd.DataFrame, dict]:
+    from litscope.embed import embed_papers
+    from litscope.embedders import make_embedder
 
     df, note = CORPORA[name]()
-    embedder = Embedder(progress=True)
+    embedder = make_embedder(embedder_name, progress=sys.stderr.isatty())
     t = time.perf_counter()
     X = embed_papers(df, embedder=embedder)
     embed_s = time.perf_counter() - t
@@ -200,12 +199,13 @@ def main(argv=None) -> int:
     parser.add_argument("--corpus", nargs="*", default=list(CORPORA), choices=list(CORPORA))
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--labels", action="store_true", help="also print litscope's topic labels")
+    parser.add_argument("--embedder", default="minilm", help="minilm (default) or static")
     args = parser.parse_args(argv)
     status = 0
     for name in args.corpus:
-        table, extras = evaluate(name, seed=args.seed)
+        table, extras = evaluate(name, seed=args.seed, embedder_name=args.embedder)
         print(f"\n## {name}: {extras['n_papers']} papers, {extras['n_classes']} classes "
-              f"(seed {args.seed})\n{extras['note']}\n"
+              f"(seed {args.seed}, embedder {args.embedder})\n{extras['note']}\n"
               f"embeddings: {extras['embed_s']:.1f} s ({extras['texts_embedded']} texts not cached)\n")
         print(format_table(table))
         if name == "cohen2006":

@@ -22,44 +22,32 @@ n_topics: int = 0  # number of topics; 0 means automatic
 granularity: str = "auto"  # auto, coarser, finer
 min_topic_size: int = 0  # smallest topic; 0 means derived from the corpus size
 synthesis_sentences: int = 4  # most sentences in each topic synthesis
-deduplicate: bool = True  # merge records of the same paper found in several inputs'''
+deduplicate: bool = True  # merge records of the same paper found in several inputs
+embedder: str = "minilm"  # minilm (default) or static: much faster, for very large corpora
+dask: str = ""  # Dask scheduler address (tcp://host:8786) or local to embed on a cluster; empty: in-process
+cache: bool = True  # reuse embeddings, topics and summaries of earlier runs'''
 
 SETUP = '''\
 import litscope
-from litscope import embed, report, summarize
-from litscope import topics as topic_model
+from litscope import pipeline, report
 from litscope.timing import StageTimer
 
 timer = StageTimer()
 parameters = dict(inputs=inputs, name=name, report_title=report_title, research_question=research_question,
                   output_dir=output_dir, seed=seed, n_topics=n_topics, granularity=granularity,
                   min_topic_size=min_topic_size, synthesis_sentences=synthesis_sentences,
-                  deduplicate=deduplicate)
+                  deduplicate=deduplicate, embedder=embedder, dask=dask, cache=cache)
 title = report.resolve_title(report_title, name)
 input_files = report.resolve_inputs(inputs)
 out_dir = report.resolve_output_dir(output_dir, name)'''
 
 COMPUTE = '''\
-with timer("load"):
-    records = litscope.load(input_files)
-with timer("dedupe"):
-    corpus = report.merge_duplicates(records, enabled=deduplicate)
-refs = report.compute_references(corpus)
-ref_numbers = report.reference_numbers(refs)
-embedder = embed.Embedder(progress=False)
-with timer("embed"):
-    embeddings = embed.embed_papers(corpus, embedder=embedder)
-with timer("topics"):
-    result = topic_model.compute_topics(corpus, embeddings, seed=seed, n_topics=n_topics or None,
-                                        granularity=granularity, min_topic_size=min_topic_size or None,
-                                        embedder=embedder, progress=False)
-with timer("summaries"):
-    summaries = summarize.compute_paper_summaries(corpus, encode=embedder.encode)
-    syntheses = summarize.compute_syntheses(corpus, result.papers, result.topics, refs=ref_numbers,
-                                            encode=embedder.encode, max_sentences=synthesis_sentences)
-papers_csv = report.write_papers_csv(out_dir / "papers.csv", corpus, result.papers, summaries, refs)
-topics_csv = report.write_topics_csv(out_dir / "topics.csv", result.topics, syntheses)
-exports = report.write_corpus_exports(out_dir, corpus)'''
+review = pipeline.run(input_files, output_dir=out_dir, seed=seed, n_topics=n_topics, granularity=granularity,
+                      min_topic_size=min_topic_size, synthesis_sentences=synthesis_sentences,
+                      deduplicate=deduplicate, embedder=embedder, dask=dask, cache=cache, progress=True,
+                      timer=timer)
+records, corpus, result = review.records, review.corpus, review.topics
+refs, summaries, syntheses = review.refs, review.summaries, review.syntheses'''
 
 
 def cells() -> list:
@@ -124,8 +112,9 @@ def cells() -> list:
            "topic, summary, source), `topics.csv` (labels, key phrases, syntheses), the reviewed corpus "
            "as `corpus.bib`, `corpus.ris` and `corpus.csv` for reference managers and screening tools, "
            "and `duplicates.csv`, the audit trail of every merged duplicate."),
-        code("report.display_appendix(parameters, df=records, timer=timer, model=embedder.model_name,\n"
-             "                        topic_params=result.params)"),
+        code("report.display_appendix(parameters, df=records, timer=timer, model=review.embedder.model_name,\n"
+             "                        topic_params=result.params)\n"
+             "pipeline.write_run_stats(review)"),
     ]
 
 

@@ -270,3 +270,30 @@ def test_real_embedder_on_sample_papers(sample_path):
         assert len(set(row.cited_ids)) >= 3
         assert all(s["text"] == abstracts[s["id"]][s["start"]:s["end"]] for s in row.sentences)
         assert 0.3 < row.coverage <= 1
+
+
+def test_rerank_embeds_only_a_shortlist_and_stays_verbatim(corpus):
+    df, papers, topics, refs = corpus
+    cheap, strong = HashEncoder(), HashEncoder()
+    paper_vectors = dict(zip(df["id"], strong(df["abstract"].tolist())))
+    out = compute_syntheses(df, papers, topics, refs=refs, encode=cheap, max_sentences=2,
+                            rerank=strong, paper_vectors=paper_vectors, shortlist=3)
+    assert len(strong.calls) == 2  # the paper vectors, then one call for every topic's shortlist
+    assert len(strong.calls[1]) <= 3 * len(out)  # never more than the shortlist per topic
+    assert len(cheap.calls) == 1 and len(cheap.calls[0]) > len(strong.calls[1])  # cheap reads them all
+    abstracts = dict(zip(df["id"], df["abstract"]))
+    members = papers.groupby("topic")["id"].apply(set)
+    for row in out.itertuples():
+        assert 1 <= len(row.sentences) <= 2 and set(row.cited_ids) <= members[row.topic]
+        for s in row.sentences:
+            assert abstracts[s["id"]][s["start"]:s["end"]] == s["text"]
+            assert s["text"] not in FILLER
+
+
+def test_rerank_needs_paper_vectors_and_a_long_enough_shortlist(corpus):
+    df, papers, topics, refs = corpus
+    with pytest.raises(ParameterError, match="paper_vectors"):
+        compute_syntheses(df, papers, topics, refs=refs, encode=HashEncoder(), rerank=HashEncoder())
+    with pytest.raises(ParameterError, match="shortlist"):
+        compute_syntheses(df, papers, topics, refs=refs, encode=HashEncoder(), rerank=HashEncoder(),
+                          paper_vectors={}, shortlist=2, max_sentences=4)

@@ -272,7 +272,9 @@ def _topic_ids(papers: pd.DataFrame, topics: pd.DataFrame | None) -> list[int]:
 
 def compute_syntheses(df: pd.DataFrame, papers: pd.DataFrame, topics: pd.DataFrame | None = None, *,
                       refs: Mapping[str, int], encode: Encoder | None = None, max_sentences: int = 4,
-                      diversity: float = 0.3, progress: bool = False) -> pd.DataFrame:
+                      diversity: float = 0.3, rerank: Encoder | None = None,
+                      paper_vectors: Mapping[str, np.ndarray] | None = None, shortlist: int = 48,
+                      progress: bool = False) -> pd.DataFrame:
     """One extractive, cited paragraph per topic.
 
     Candidate sentences are the informative sentences of the topic's abstracts.  Maximal
@@ -284,6 +286,12 @@ def compute_syntheses(df: pd.DataFrame, papers: pd.DataFrame, topics: pd.DataFra
     identical (cosine > 0.95) to one already chosen; ties go to the lower reference number,
     then the earlier sentence.  The chosen sentences are then ordered by role (background,
     aim/method, result, conclusion, see :func:`sentence_role`), then paper year, then relevance.
+
+    With ``rerank`` (a stronger, slower encoder) ``encode`` only shortlists: the ``shortlist``
+    most relevant candidates of each topic (at most two per paper) are embedded with ``rerank``
+    (in one call for all topics) and MMR runs in that space, with the centroid and coverage from
+    ``paper_vectors`` (the papers' own embeddings by the same model).  A cheap ``encode``
+    then reads every sentence while the transformer reads a few dozen per topic.
 
     Parameters
     ----------
@@ -302,6 +310,12 @@ def compute_syntheses(df: pd.DataFrame, papers: pd.DataFrame, topics: pd.DataFra
         Most sentences per synthesis.
     diversity : float
         Weight of the redundancy penalty, 0 (pure relevance) to 1.
+    rerank : callable, optional
+        Encoder that re-embeds each topic's shortlist for the final choice.
+    paper_vectors : mapping, optional
+        Paper id -> unit vector in ``rerank``'s space; required with ``rerank``.
+    shortlist : int
+        Candidates per topic passed to ``rerank``.
     progress : bool
         Show progress bars.
 
@@ -334,6 +348,10 @@ def compute_syntheses(df: pd.DataFrame, papers: pd.DataFrame, topics: pd.DataFra
         raise ParameterError(f"max_sentences must be >= 1, got {max_sentences}")
     if not 0 <= diversity <= 1:
         raise ParameterError(f"diversity must be between 0 and 1, got {diversity}")
+    if rerank is not None and paper_vectors is None:
+        raise ParameterError("rerank needs paper_vectors: the papers' vectors in the rerank space")
+    if shortlist < max_sentences:
+        raise ParameterError(f"shortlist must be >= max_sentences ({max_sentences}), got {shortlist}")
     topic_ids = _topic_ids(papers, topics)
 
     info = df.drop_duplicates("id").set_index("id")
@@ -377,37 +395,60 @@ def compute_syntheses(df: pd.DataFrame, papers: pd.DataFrame, topics: pd.DataFra
         y = info.at[pid, "year"]
         return math.inf if y is None or y is pd.NA or (isinstance(y, float) and math.isnan(y)) else float(y)
 
-    rows = []
-    for topic in _iter(topic_ids, progress, "syntheses"):
+    # Pass 1: each topic's candidates and their relevance in the space of ``encode``.
+    prepared = []  # (row, pmat, cands, texts, penalty, cmat, relevance)
+    for topic in topic_ids:
         pids = members[topic]
         row = {"topic": topic, "synthesis": "", "sentences": [], "cited_ids": [], "n_papers": len(pids),
                "coverage": 0.0, "redundancy": 0.0}
-        if not pids:
-            rows.append(row)
-            continue
-        pmat = np.stack([paper_vector(p) for p in pids])
-        centroid = _unit(pmat.mean(axis=0))
         cands = []  # (ref, position, pid, start, end)
         for pid in sorted(pids, key=lambda p: (int(refs[p]), str(p))):
             for pos, (a, b) in enumerate(spans[pid]):
                 if is_informative(abstracts[pid][a:b]):
                     cands.append((int(refs[pid]), pos, pid, a, b))
         if not cands:
-            rows.append(row)
+            prepared.append((row, None, [], [], None, None, None))
             continue
+        pmat = np.stack([paper_vector(p) for p in pids])
         texts = [abstracts[c[2]][c[3]:c[4]] for c in cands]
         cmat = np.stack([vectors[t] for t in texts])
         # Out of their abstract, sentences opening with "This ..." or "However," point at a sentence
         # the reader never sees; a topic offers many candidates, so they are taken only as a last resort.
-        relevance = cmat @ centroid - np.array([_shape_penalty(t, connective=_SYNTHESIS_CONNECTIVE_PENALTY)
-                                                for t in texts])
+        penalty = np.array([_shape_penalty(t, connective=_SYNTHESIS_CONNECTIVE_PENALTY) for t in texts])
+        relevance = cmat @ _unit(pmat.mean(axis=0)) - penalty
+        if rerank is not None:
+            if len(cands) > shortlist:  # the most relevant, at most two per paper, in (ref, position) order
+                per_paper: Counter = Counter()
+                keep = []
+                for i in np.argsort(-np.round(relevance, _TIE_DECIMALS), kind="stable"):
+                    if per_paper[cands[i][2]] < 2:
+                        per_paper[cands[i][2]] += 1
+                        keep.append(int(i))
+                        if len(keep) == shortlist:
+                            break
+                keep.sort()
+                cands, texts, penalty = [cands[i] for i in keep], [texts[i] for i in keep], penalty[keep]
+            pmat = np.stack([_unit(np.asarray(paper_vectors[p], dtype=np.float32)) for p in pids])
+        prepared.append((row, pmat, cands, texts, penalty, cmat, relevance))
+    if rerank is not None:
+        reranked = _embed(rerank, [t for item in prepared for t in item[3]], progress=progress)
+
+    # Pass 2: Maximal Marginal Relevance in the final space.
+    rows = []
+    for row, pmat, cands, texts, penalty, cmat, relevance in _iter(prepared, progress, "syntheses"):
+        rows.append(row)
+        if not cands:
+            continue
+        if rerank is not None:
+            cmat = np.stack([reranked[t] for t in texts])
+            relevance = cmat @ _unit(pmat.mean(axis=0)) - penalty
         chosen: list[int] = []
         used_papers: set[str] = set()
         max_sim = np.full(len(cands), -np.inf)
         available = np.ones(len(cands), dtype=bool)
         while len(chosen) < max_sentences and available.any():
-            penalty = np.where(np.isfinite(max_sim), max_sim, 0.0)
-            mmr = (1 - diversity) * relevance - diversity * penalty
+            penalty_now = np.where(np.isfinite(max_sim), max_sim, 0.0)
+            mmr = (1 - diversity) * relevance - diversity * penalty_now
             mmr = np.where(available, np.round(mmr, _TIE_DECIMALS), -np.inf)
             pick = int(np.argmax(mmr))  # candidates are in (ref, position) order: ties go to the lower ref
             chosen.append(pick)
@@ -429,7 +470,6 @@ def compute_syntheses(df: pd.DataFrame, papers: pd.DataFrame, topics: pd.DataFra
             coverage=float(np.clip((pmat @ smat.T).max(axis=1), 0, 1).mean()),
             redundancy=float(pair[np.triu_indices(len(ordered), 1)].max()) if len(ordered) > 1 else 0.0,
         )
-        rows.append(row)
     return pd.DataFrame(rows, columns=["topic", "synthesis", "sentences", "cited_ids", "n_papers",
                                        "coverage", "redundancy"])
 

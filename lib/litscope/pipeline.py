@@ -1,0 +1,329 @@
+"""The review pipeline, written once.
+
+:func:`run` reads as the table of contents of a review: load the exports, merge
+duplicates, number the references, embed the papers, find the topics, summarise,
+write the artifacts.  Each step is a small function taking the :class:`Review`
+and filling in its part, so the review notebook, the benchmarks and batch runs
+all run the same steps in the same order, timed by one
+:class:`~litscope.timing.StageTimer` (whose stage events are what the CLI relays
+as progress).
+
+The slow steps are cached across runs: embeddings per text (by the embedder),
+the topic fit and the summaries by :class:`~litscope.stagecache.StageCache`,
+keyed by their inputs and the settings read from the step functions' own
+signatures.  An unchanged re-run therefore recomputes nothing, and a changed
+one recomputes exactly what depends on the change.
+
+Examples
+--------
+>>> from litscope import pipeline
+>>> pipeline.STEPS
+('load', 'dedupe', 'references', 'embed', 'topics', 'summaries', 'write')
+>>> sorted(pipeline.run_settings(seed=7))[:3]
+['cache', 'dask', 'deduplicate']
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .timing import StageTimer
+
+__all__ = ["STEPS", "Review", "run", "run_settings", "write_run_stats"]
+
+#: The steps of a review, in the order :func:`run` takes them.
+STEPS = ("load", "dedupe", "references", "embed", "topics", "summaries", "write")
+
+
+@dataclass
+class Review:
+    """Everything one review computes, filled in step by step by :func:`run`.
+
+    Attributes
+    ----------
+    settings : dict
+        The arguments of :func:`run` that determine the result (see :func:`run_settings`).
+    files : list of str
+        The input files.
+    output_dir : pathlib.Path
+        Where the artifacts (``papers.csv``, ``topics.csv``, ...) are written.
+    timer : StageTimer
+        Seconds and peak memory of each stage.
+    records : DataFrame
+        The records as loaded (``attrs`` carry the load report and skipped records).
+    corpus : DataFrame
+        One row per paper after de-duplication.
+    refs : DataFrame
+        The numbered reference list; ``ref_numbers`` maps paper id to its number.
+    embedder : object
+        The embedder of the papers (``model_name``, ``texts_embedded``, ``encode``).
+    embeddings : numpy.ndarray
+        One unit row per paper of ``corpus``.
+    topics : litscope.topics.TopicResult
+        Topics, assignments, parent themes, similarity.
+    summaries : Series
+        One verbatim sentence per paper, indexed by id.
+    syntheses : DataFrame
+        One cited paragraph per topic.
+    outputs : dict
+        Name -> path of each artifact written.
+    cache_status : dict
+        ``"hit"`` or ``"miss"`` for each cached stage of this run.
+    papers_embedded : int
+        Papers the embedding model actually ran on (the others came from the cache).
+    """
+
+    settings: dict[str, Any]
+    files: list[str]
+    output_dir: Path
+    timer: StageTimer = field(default_factory=StageTimer)
+    records: pd.DataFrame | None = None
+    corpus: pd.DataFrame | None = None
+    refs: pd.DataFrame | None = None
+    ref_numbers: dict[str, int] = field(default_factory=dict)
+    embedder: Any = None
+    embeddings: np.ndarray | None = None
+    topics: Any = None
+    summaries: pd.Series | None = None
+    syntheses: pd.DataFrame | None = None
+    outputs: dict[str, Path] = field(default_factory=dict)
+    cache_status: dict[str, str] = field(default_factory=dict)
+    papers_embedded: int = 0
+
+
+def run(inputs: Sequence[str | os.PathLike] | str | os.PathLike, *, output_dir: str | os.PathLike,
+        seed: int = 42, n_topics: int = 0, granularity: str = "auto", min_topic_size: int = 0,
+        synthesis_sentences: int = 4, deduplicate: bool = True, embedder: str = "minilm",
+        dask: str = "", cache: bool = True, progress: bool = False,
+        timer: StageTimer | None = None) -> Review:
+    """Run a whole review: the steps of :data:`STEPS`, in order.
+
+    Parameters
+    ----------
+    inputs : path or list of paths
+        Export files (folders and globs are resolved by :func:`litscope.report.resolve_inputs`).
+    output_dir : path
+        Folder for ``papers.csv``, ``topics.csv`` and the corpus exports.
+    seed : int
+        Random seed of the topic model.
+    n_topics : int
+        Exact number of topics; 0 finds it automatically.
+    granularity : {"auto", "coarser", "finer"}
+        Fewer, larger topics or more, smaller ones.
+    min_topic_size : int
+        Smallest topic; 0 derives it from the corpus size.
+    synthesis_sentences : int
+        Most sentences in each topic synthesis.
+    deduplicate : bool
+        Merge records of the same paper.
+    embedder : str
+        ``"minilm"`` (default) or ``"static"`` (fast, for very large corpora); see
+        :func:`litscope.embedders.make_embedder`.
+    dask : str
+        A Dask scheduler address (``tcp://host:8786``) or ``"local"`` to embed on a Dask
+        cluster; empty embeds in this process.
+    cache : bool
+        Reuse embeddings, topics and summaries computed by earlier runs.
+    progress : bool
+        Show progress bars.
+    timer : StageTimer, optional
+        Times the stages (a new one by default).
+
+    Returns
+    -------
+    Review
+    """
+    from .report import resolve_inputs
+
+    settings = run_settings(**{k: v for k, v in locals().items()
+                               if k not in ("inputs", "output_dir", "timer", "resolve_inputs")})
+    review = Review(settings=settings, files=resolve_inputs(inputs), output_dir=Path(output_dir),
+                    timer=timer or StageTimer())
+    load_records(review)
+    merge_duplicates(review)
+    number_references(review)
+    embed_papers(review)
+    find_topics(review)
+    summarise(review)
+    write_outputs(review)
+    return review
+
+
+def run_settings(**given: Any) -> dict[str, Any]:
+    """The settings of a review: :func:`run`'s keyword defaults updated by ``given``.
+
+    Read from the signature (as scikit-learn's ``get_params`` does), so a new setting
+    is recorded the moment it is added to :func:`run`.
+
+    >>> run_settings(seed=7)["seed"], run_settings()["embedder"]
+    (7, 'minilm')
+    """
+    params = inspect.signature(run).parameters
+    out = {name: p.default for name, p in params.items()
+           if p.kind is inspect.Parameter.KEYWORD_ONLY and name not in ("output_dir", "timer")}
+    unknown = set(given) - set(out)
+    if unknown:
+        from .errors import ParameterError
+
+        raise ParameterError(f"unknown review setting(s): {sorted(unknown)}")
+    out.update(given)
+    return out
+
+
+# ---------------------------------------------------------------- the steps
+
+def load_records(review: Review) -> None:
+    """Read every input file into ``review.records`` (bad records are listed, not dropped)."""
+    from .sources import load
+
+    with review.timer("load"):
+        review.records = load(review.files)
+
+
+def merge_duplicates(review: Review) -> None:
+    """One row per paper in ``review.corpus``."""
+    from .report import merge_duplicates as merge
+
+    with review.timer("dedupe"):
+        review.corpus = merge(review.records, enabled=bool(review.settings["deduplicate"]))
+
+
+def number_references(review: Review) -> None:
+    """The reference list and each paper's ``[n]``."""
+    from .report import compute_references, reference_numbers
+
+    with review.timer("references"):
+        review.refs = compute_references(review.corpus)
+        review.ref_numbers = reference_numbers(review.refs)
+
+
+def embed_papers(review: Review) -> None:
+    """One vector per paper (cached per text by the embedder)."""
+    from .embed import embed_papers as embed
+    from .embedders import make_embedder
+
+    s = review.settings
+    review.embedder = make_embedder(s["embedder"], dask=s["dask"] or None, progress=s["progress"],
+                                    cache_dir=None if s["cache"] else False)
+    with review.timer("embed"):
+        review.embeddings = embed(review.corpus, embedder=review.embedder)
+    review.papers_embedded = int(getattr(review.embedder, "texts_embedded", 0))
+
+
+def _cached(review: Review, stage: str, parts: Sequence[Any], compute: Callable[[], Any]) -> Any:
+    """``compute()``, or its stored result for the same ``parts``; timed as ``stage``."""
+    from .stagecache import StageCache
+
+    stages = StageCache(root=None if review.settings["cache"] else False)
+    key = stages.key(stage, *parts)
+    with review.timer(stage):
+        value = stages.get_or_compute(stage, key, compute)
+    review.cache_status[stage] = "hit" if stages.hits[stage] else "miss"
+    return value
+
+
+def find_topics(review: Review) -> None:
+    """Topics of the corpus (the fit is cached by its inputs and settings)."""
+    from .topics import compute_topics
+
+    s = review.settings
+    # Label phrases are a few batches: embedded here, not shipped to a Dask cluster.
+    kwargs = dict(seed=s["seed"], n_topics=s["n_topics"] or None, granularity=s["granularity"],
+                  min_topic_size=s["min_topic_size"] or None, embedder=_local(review.embedder),
+                  progress=s["progress"])
+    from .stagecache import settings_of
+
+    settings = settings_of(compute_topics, **kwargs, exclude=("df", "embeddings", "embedder", "progress"))
+    parts = (_paper_key(review.corpus), review.embeddings, review.embedder.model_name, settings)
+    review.topics = _cached(review, "topics", parts,
+                            lambda: compute_topics(review.corpus, review.embeddings, **kwargs))
+
+
+def summarise(review: Review) -> None:
+    """One sentence per paper and one cited paragraph per topic (cached)."""
+    from . import summarize
+    from .embedders import make_embedder
+
+    s = review.settings
+    # Every sentence of every abstract is read in a static embedding space (encoding them all
+    # with the transformer cost more than embedding the papers); the paper embedder re-ranks
+    # only each topic's shortlist, so the syntheses keep the transformer's judgement.
+    sentences = make_embedder("static", progress=s["progress"], cache_dir=False)
+    rerank = None if review.embedder.model_name == sentences.model_name else _local(review.embedder)
+    papers = review.topics.papers[["id", "topic"]]
+    parts = (_paper_key(review.corpus), papers, review.topics.topics[["topic"]],
+             sorted(review.ref_numbers.items()), sentences.model_name,
+             getattr(rerank, "model_name", None), s["synthesis_sentences"])
+
+    def compute() -> tuple[pd.Series, pd.DataFrame]:
+        summaries = summarize.compute_paper_summaries(review.corpus, encode=sentences.encode,
+                                                      progress=s["progress"])
+        extra: dict[str, Any] = {}
+        if rerank is not None:
+            extra = {"rerank": rerank.encode,
+                     "paper_vectors": dict(zip(review.corpus["id"], review.embeddings))}
+        syntheses = summarize.compute_syntheses(review.corpus, papers, review.topics.topics,
+                                                refs=review.ref_numbers, encode=sentences.encode,
+                                                max_sentences=s["synthesis_sentences"],
+                                                progress=s["progress"], **extra)
+        return summaries, syntheses
+
+    review.summaries, review.syntheses = _cached(review, "summaries", parts, compute)
+
+
+def write_outputs(review: Review) -> None:
+    """``papers.csv``, ``topics.csv`` and the corpus exports in ``review.output_dir``."""
+    from . import report
+
+    out = review.output_dir
+    with review.timer("write"):
+        out.mkdir(parents=True, exist_ok=True)
+        review.outputs["papers"] = report.write_papers_csv(out / "papers.csv", review.corpus, review.topics.papers,
+                                                           review.summaries, review.refs)
+        review.outputs["topics"] = report.write_topics_csv(out / "topics.csv", review.topics.topics,
+                                                           review.syntheses)
+        review.outputs.update(report.write_corpus_exports(out, review.corpus))
+
+
+def write_run_stats(review: Review, path: str | os.PathLike | None = None) -> Path:
+    """Write ``run_stats.json``: stage seconds and memory, texts embedded, cache hits.
+
+    Read by ``bench/scale_bench.py``; a reader sees the same numbers in the appendix.
+    """
+    path = Path(path) if path is not None else review.output_dir / "run_stats.json"
+    frame = review.timer.frame()
+    stats = {
+        "stages": [{"stage": r.stage, "seconds": float(r.seconds), "peak_rss_mb": float(r.peak_rss_mb)}
+                   for r in frame.itertuples()],
+        "papers": 0 if review.corpus is None else int(len(review.corpus)),
+        "embedder": getattr(review.embedder, "model_name", None),
+        "papers_embedded": review.papers_embedded,
+        "texts_embedded": int(getattr(review.embedder, "texts_embedded", 0)),
+        "docs_per_second": getattr(review.embedder, "docs_per_second", None),
+        "cache": dict(review.cache_status),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(stats, indent=2), encoding="utf-8")
+    return path
+
+
+# ---------------------------------------------------------------- cache keys
+
+def _local(embedder: Any) -> Any:
+    """The in-process embedder (the one a Dask embedder wraps), for small follow-up calls."""
+    return getattr(embedder, "inner", embedder)
+
+
+def _paper_key(corpus: pd.DataFrame) -> pd.DataFrame:
+    """The part of the corpus a cached stage reads: ids, titles, abstracts, years."""
+    cols = [c for c in ("id", "title", "abstract", "year") if c in corpus.columns]
+    return corpus[cols]
+
