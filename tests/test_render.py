@@ -40,6 +40,10 @@ def _notebook(path: Path) -> Path:
         new_code_cell("import warnings", outputs=[
             new_output("stream", name="stderr", text="UserWarning: noisy progress bar\n")]),
         new_code_cell("no_output = 2"),
+        new_code_cell("for _ in progress.bar(range(3)): pass", outputs=[new_output("display_data", data={
+            "application/vnd.jupyter.widget-view+json": {"model_id": "abc", "version_major": 2,
+                                                         "version_minor": 0},
+            "text/plain": "HBox(children=(HTML(value='Embedding widget'),))"})]),
         new_markdown_cell("## Corpus overview\n\nText."),
         new_code_cell("show(fig)", outputs=[
             new_output("display_data", data=_figure_bundle("Papers per year"))]),
@@ -86,6 +90,7 @@ def test_no_code_no_prompts_no_stderr(rendered):
     assert SOURCE_MARKER not in html
     assert "no_output" not in html
     assert "noisy progress bar" not in html
+    assert "Embedding widget" not in html and "HBox" not in html  # progress widgets are not report content
     body = str(BeautifulSoup(html, "html.parser").find("main"))
     assert "jp-CodeMirrorEditor" not in body and "jp-InputPrompt" not in body
     assert "jp-CodeCell" in body  # outputs of code cells are there, their code is not

@@ -74,13 +74,16 @@ def _report_cells(nb: Any) -> Any:
     """The notebook as a reader sees it: outputs and prose, no code, no stderr noise.
 
     Code cells without any output are dropped (they would leave empty boxes), as are
-    stderr streams (warnings, progress bars: the executed ``.ipynb`` keeps them).
+    stderr streams (warnings, text progress bars) and widget views (progress bars drawn
+    in JupyterLab, or under plain papermill with ipywidgets installed: outside a live
+    kernel they are an empty "HBox(...)"); the executed ``.ipynb`` keeps them all.
     """
     cells = []
     for cell in nb.cells:
         if cell.cell_type == "code":
             outputs = [o for o in cell.get("outputs", [])
-                       if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+                       if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+                       and _WIDGET_MIME not in (o.get("data") or {})]
             if not outputs:
                 continue
             for output in outputs:
@@ -89,6 +92,9 @@ def _report_cells(nb: Any) -> Any:
         cells.append(cell)
     nb.cells = cells
     return nb
+
+
+_WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 
 def _static_plotly_html(output: Any) -> None:

@@ -75,9 +75,9 @@ def progress_bar(*, total: int, desc: str, unit: str = "text", disable: bool = F
     >>> bar = progress_bar(total=2, desc="Test", disable=True)
     >>> bar.update(2); bar.close()
     """
-    from tqdm.auto import tqdm
+    from ..progress import bar
 
-    return tqdm(total=total, desc=desc, unit=unit, disable=disable, leave=False)
+    return bar(total=total, desc=desc, unit=unit, disable=disable)
 
 
 def atomic_write(path: Path, write: Any) -> None:
