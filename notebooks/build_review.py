@@ -112,7 +112,7 @@ def cells() -> list:
            "topic, summary, source), `topics.csv` (labels, key phrases, syntheses), the reviewed corpus "
            "as `corpus.bib`, `corpus.ris` and `corpus.csv` for reference managers and screening tools, "
            "and `duplicates.csv`, the audit trail of every merged duplicate."),
-        code("report.display_appendix(parameters, df=records, timer=timer, model=review.embedder.model_name,\n"
+        code("report.display_appendix(parameters, df=records, timer=timer, model=pipeline.describe_embedding(review),\n"
              "                        topic_params=result.params)\n"
              "pipeline.write_run_stats(review)"),
     ]

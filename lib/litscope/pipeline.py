@@ -37,7 +37,7 @@ import pandas as pd
 
 from .timing import StageTimer
 
-__all__ = ["STEPS", "Review", "run", "run_settings", "write_run_stats"]
+__all__ = ["STEPS", "Review", "run", "run_settings", "write_run_stats", "describe_embedding"]
 
 #: The steps of a review, in the order :func:`run` takes them.
 STEPS = ("load", "dedupe", "references", "embed", "topics", "summaries", "write")
@@ -79,6 +79,8 @@ class Review:
         ``"hit"`` or ``"miss"`` for each cached stage of this run.
     papers_embedded : int
         Papers the embedding model actually ran on (the others came from the cache).
+    papers_per_second : float or None
+        Embedding speed of this run (None when every paper came from the cache).
     """
 
     settings: dict[str, Any]
@@ -97,6 +99,7 @@ class Review:
     outputs: dict[str, Path] = field(default_factory=dict)
     cache_status: dict[str, str] = field(default_factory=dict)
     papers_embedded: int = 0
+    papers_per_second: float | None = None
 
 
 def run(inputs: Sequence[str | os.PathLike] | str | os.PathLike, *, output_dir: str | os.PathLike,
@@ -216,6 +219,7 @@ def embed_papers(review: Review) -> None:
     with review.timer("embed"):
         review.embeddings = embed(review.corpus, embedder=review.embedder)
     review.papers_embedded = int(getattr(review.embedder, "texts_embedded", 0))
+    review.papers_per_second = getattr(review.embedder, "docs_per_second", None)
 
 
 def _cached(review: Review, stage: str, parts: Sequence[Any], compute: Callable[[], Any]) -> Any:
@@ -307,12 +311,30 @@ def write_run_stats(review: Review, path: str | os.PathLike | None = None) -> Pa
         "embedder": getattr(review.embedder, "model_name", None),
         "papers_embedded": review.papers_embedded,
         "texts_embedded": int(getattr(review.embedder, "texts_embedded", 0)),
-        "docs_per_second": getattr(review.embedder, "docs_per_second", None),
+        "docs_per_second": review.papers_per_second,
         "cache": dict(review.cache_status),
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(stats, indent=2), encoding="utf-8")
     return path
+
+
+def describe_embedding(review: Review) -> str:
+    """One line for the appendix: model, device, and how many papers were embedded how fast.
+
+    >>> from litscope.embed import Embedder
+    >>> r = Review(settings={}, files=[], output_dir=Path("."), embedder=Embedder(progress=False),
+    ...            corpus=pd.DataFrame({"id": ["a", "b"]}), papers_embedded=2, papers_per_second=14.2)
+    >>> describe_embedding(r)
+    'all-MiniLM-L6-v2 (2 papers embedded at 14.2 docs/s, 0 from the cache)'
+    """
+    name = getattr(review.embedder, "model_name", str(review.embedder))
+    n = 0 if review.corpus is None else len(review.corpus)
+    cached = n - review.papers_embedded
+    if not review.papers_embedded:
+        return f"{name} (all {n:,} papers from the cache)"
+    speed = f" at {review.papers_per_second:,.1f} docs/s" if review.papers_per_second else ""
+    return f"{name} ({review.papers_embedded:,} papers embedded{speed}, {max(cached, 0):,} from the cache)"
 
 
 # ---------------------------------------------------------------- cache keys
