@@ -169,7 +169,7 @@ def _f(value, fmt="{:.1f}") -> str:
 
 def table(rows: list[dict]) -> str:
     head = ("| records | embedder | run | total s | " + " | ".join(STAGES)
-            + " | texts embedded | peak RSS MB | ratio to bare |")
+            + " | papers embedded | peak RSS MB | ratio to bare |")
     lines = [head, "|---:|---|---|---:|" + "---:|" * len(STAGES) + "---:|---:|---:|"]
     for r in rows:
         if "error" in r:
@@ -179,7 +179,7 @@ def table(rows: list[dict]) -> str:
         cells = [_f(r["stages"].get(s), "{:.1f}") for s in STAGES]
         lines.append(f"| {r['n']:,} | {r['embedder']} | {r['run']} | {r['total']:.1f} | "
                      + " | ".join(cells)
-                     + f" | {_f(r.get('texts_embedded'), '{:,}')} | {r['peak_rss_mb']:,.0f} "
+                     + f" | {_f(r.get('papers_embedded', r.get('texts_embedded')), '{:,}')} | {r['peak_rss_mb']:,.0f} "
                      f"| {_f(r.get('ratio'), '{:.2f}')} |")
     return "\n".join(lines)
 
