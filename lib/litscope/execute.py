@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from . import paths, progress as progress_
+from .relay import Relay, format_seconds
 from .errors import (ChromiumNotFoundError, ExecutionError, InputError, LitscopeError,
                      ParameterError, RenderError)
 from .render import render_html, render_notebook, render_pdf
@@ -361,7 +362,7 @@ def _code_cells(notebook: Path) -> int:
 class _CellCounter:
     """An nbclient ``on_cell_start`` hook that tells the relay which code cell runs."""
 
-    def __init__(self, relay: progress_.Relay, total: int) -> None:
+    def __init__(self, relay: Relay, total: int) -> None:
         self.relay, self.total, self.number = relay, total, 0
 
     def __call__(self, cell: Any, cell_index: int, **_: Any) -> None:
@@ -488,7 +489,7 @@ def run_review(inputs: Iterable[str | os.PathLike] | str | os.PathLike | None, *
     progress : bool
         Show on stderr what the notebook does: a line per stage (``▶ embed``,
         ``✓ embed 12.3 s``), the notebook's progress bars and, in a terminal, which cell
-        runs (relayed from the kernel by :class:`litscope.progress.Relay`). Either way
+        runs (relayed from the kernel by :class:`litscope.relay.Relay`). Either way
         the executed notebook and the report hold no progress-bar text.
     kernel_name : str, optional
         A Jupyter kernel to use instead of a kernel of the running interpreter.
@@ -555,7 +556,7 @@ def run_review(inputs: Iterable[str | os.PathLike] | str | os.PathLike | None, *
     # with progress, a Relay draws them here. Outside the report folder: it is no output.
     fd, progress_path = tempfile.mkstemp(prefix=f"litscope-{name}-", suffix=".progress.jsonl")
     os.close(fd)
-    relay = progress_.Relay(progress_path) if progress else None
+    relay = Relay(progress_path) if progress else None
     if relay is not None:
         engine_kwargs["on_cell_start"] = _CellCounter(relay, _code_cells(notebook))
     try:
@@ -605,7 +606,7 @@ def run_review(inputs: Iterable[str | os.PathLike] | str | os.PathLike | None, *
         missing_chromium: ChromiumNotFoundError | None = None
         pdf_path: Path | None = None
         try:
-            say(f"notebook ran in {progress_.format_seconds(time.monotonic() - started)}; "
+            say(f"notebook ran in {format_seconds(time.monotonic() - started)}; "
                 "rendering HTML")
             html = render_html(executed, partial / HTML_NAME)
             if pdf:
