@@ -376,11 +376,16 @@ def test_knn_graph_is_exact_with_self_first_and_rounded_distances():
 
 @pytest.mark.slow
 def test_embedding_noise_does_not_change_topics(result, sample):
-    """Vectors recomputed in another batch differ by ~1e-7; the topics must not."""
+    """Vectors recomputed in another batch differ by ~1e-7; the topics must not.
+
+    The shared kNN graph rounds distances to 0.01, so noise changes the graph only
+    when a distance sits within the noise of a rounding boundary: rare at 1e-7 on
+    91 papers, not impossible (at 1e-6, one seed out of four changed a distance).
+    """
     from litscope.topics import compute_topics
 
     df, X, embedder, _ = sample
-    noisy = X + np.random.default_rng(5).normal(0, 1e-6, X.shape).astype(np.float32)
+    noisy = X + np.random.default_rng(5).normal(0, 1e-7, X.shape).astype(np.float32)
     again = compute_topics(df, noisy, seed=42, embedder=embedder, progress=False)
     assert _signature(again) == _signature(result)
     assert again.topics["key_phrases"].tolist() == result.topics["key_phrases"].tolist()
