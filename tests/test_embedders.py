@@ -45,13 +45,13 @@ class HashEmbedder(BaseEmbedder):
 
 # ---------------------------------------------------------------- registry and factory
 def test_registry_lists_names_and_classes():
-    assert available_embedders() == ["minilm", "static"]
+    assert available_embedders() == ["fast", "minilm", "static"]
     assert embedder_class("minilm") is MiniLMEmbedder is Embedder
     assert embedder_class("static") is StaticEmbedder
 
 
 def test_unknown_name_lists_choices():
-    with pytest.raises(ParameterError, match="choose one of: minilm, static") as info:
+    with pytest.raises(ParameterError, match="choose one of: fast, minilm, static") as info:
         make_embedder("bert")
     assert isinstance(info.value, LitscopeError) and isinstance(info.value, ValueError)
 
@@ -302,3 +302,72 @@ def test_dask_local_cluster_lives_for_the_with_block(static_dir):
         np.testing.assert_allclose(e.encode(texts), inner.encode(texts), atol=1e-6)
         assert e.model_calls == 4
     assert e._open is None and client.status == "closed"
+
+
+# ---------------------------------------------------------------- fast (projected) embedder
+from litscope.embedders.fast import FastEmbedder, sample_size  # noqa: E402
+
+
+def _word_corpus(n, seed=0):
+    rng = np.random.default_rng(seed)
+    words = [f"w{i}" for i in range(60)]
+    return [" ".join(rng.choice(words, size=12)) + f" doc{i}" for i in range(n)]
+
+
+def _fast():
+    return FastEmbedder(teacher=HashEmbedder(cache_dir=False, progress=False), progress=False)
+
+
+def test_registry_lists_fast():
+    assert "fast" in available_embedders()
+    assert embedder_class("fast") is FastEmbedder
+    e = make_embedder("fast", progress=False, device="cpu", cache_dir=False)
+    assert e.model_name == "fast-all-MiniLM-L6-v2-v1" and e.cache_dir is None and e._model is None
+
+
+def test_fast_sample_size_rule():
+    assert [sample_size(n) for n in (1, 800, 801, 40_000, 100_000)] == [1, 800, 800, 800, 2000]
+
+
+def test_fast_small_corpus_is_the_teacher():
+    texts = _word_corpus(50) + ["", "w1 w2"]
+    e = _fast()
+    assert np.array_equal(e.encode(texts), e.teacher.encode(texts))
+    assert e.n_projected == 0
+
+
+def test_fast_projects_the_rest_in_the_teachers_space():
+    texts = _word_corpus(900)
+    e = _fast()
+    X = e.encode(texts + texts[:5])  # duplicates share a vector
+    assert X.shape == (905, 6) and X.dtype == np.float32
+    assert np.allclose(np.linalg.norm(X, axis=1), 1, atol=1e-5)
+    assert np.array_equal(X[900:], X[:5])
+    assert (e.n_sampled, e.n_projected) == (800, 100)
+    teacher = e.teacher.encode(texts)
+    same = np.all(np.isclose(X[:900], teacher, atol=1e-6), axis=1)
+    assert same.sum() == 800  # the sampled rows are the teacher's own vectors
+    assert e.texts_embedded == e.teacher.texts_embedded
+
+
+def test_fast_ignores_row_order():
+    texts = _word_corpus(900, seed=1)
+    perm = np.random.default_rng(3).permutation(len(texts))
+    a = _fast().encode(texts)
+    b = _fast().encode([texts[i] for i in perm])
+    assert np.allclose(a[perm], b, atol=1e-6)
+
+
+def test_fast_rejects_bad_alpha_and_dask_spec():
+    with pytest.raises(ParameterError):
+        FastEmbedder(teacher=HashEmbedder(cache_dir=False), alpha=0)
+    with pytest.raises(ParameterError):
+        _fast().spec()
+
+
+@pytest.mark.slow
+def test_fast_real_model_is_close_to_minilm(abstracts):
+    texts = paper_texts(abstracts)
+    e = make_embedder("fast", progress=False, device="cpu", cache_dir=False)
+    m = make_embedder("minilm", progress=False, device="cpu", cache_dir=False)
+    assert np.allclose(e.encode(texts), m.encode(texts), atol=1e-5)  # under the sample size: MiniLM

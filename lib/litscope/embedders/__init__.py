@@ -12,6 +12,9 @@ name        what it is
             fp16 on a CUDA GPU when ``device="auto"`` finds one
 ``static``  a static model distilled locally from MiniLM (model2vec's
             method): pure numpy, thousands of abstracts a second on a CPU
+``fast``    MiniLM's space for large corpora: MiniLM embeds a sample
+            (``max(800, 2 %)`` of the texts), a ridge regression from TF-IDF
+            predicts the rest; vectors depend on the corpus (no per-text cache)
 ==========  ===============================================================
 
 With ``dask="tcp://host:8786"`` (or ``"local"``) the uncached texts are embedded
@@ -21,13 +24,13 @@ Examples
 --------
 >>> from litscope.embedders import available_embedders, make_embedder
 >>> available_embedders()
-['minilm', 'static']
+['fast', 'minilm', 'static']
 >>> make_embedder("static", progress=False).dim
 256
 >>> make_embedder("bert")
 Traceback (most recent call last):
 ...
-litscope.errors.ParameterError: unknown embedder 'bert'; choose one of: minilm, static
+litscope.errors.ParameterError: unknown embedder 'bert'; choose one of: fast, minilm, static
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ from ._base import BaseEmbedder, text_hash
 _REGISTRY: dict[str, tuple[str, str]] = {
     "minilm": ("litscope.embedders.minilm", "MiniLMEmbedder"),
     "static": ("litscope.embedders.static", "StaticEmbedder"),
+    "fast": ("litscope.embedders.fast", "FastEmbedder"),
 }
 # Options an implementation does not take (the static model is always on the CPU).
 _IGNORED: dict[str, frozenset[str]] = {"static": frozenset({"device"})}
@@ -73,7 +77,7 @@ def make_embedder(name: str = "minilm", *, dask: str | None = None, cache_dir: A
 
     Parameters
     ----------
-    name : {"minilm", "static"}
+    name : {"minilm", "static", "fast"}
         Which embedder.
     dask : str, optional
         A Dask scheduler address, or ``"local"`` for a cluster on this machine:
@@ -87,7 +91,8 @@ def make_embedder(name: str = "minilm", *, dask: str | None = None, cache_dir: A
     batch_size : int, optional
         Texts per model call (the embedder's default when None).
     **options
-        Passed to the embedder's class (``model``; ``dims`` and ``model_dir`` for ``static``).
+        Passed to the embedder's class (``model``; ``dims`` and ``model_dir`` for ``static``;
+        ``alpha`` and ``teacher`` for ``fast``).
 
     Returns
     -------
