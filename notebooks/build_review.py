@@ -23,7 +23,7 @@ granularity: str = "auto"  # auto, coarser, finer
 min_topic_size: int = 0  # smallest topic; 0 means derived from the corpus size
 synthesis_sentences: int = 4  # most sentences in each topic synthesis
 deduplicate: bool = True  # merge records of the same paper found in several inputs
-embedder: str = "minilm"  # minilm (default) or static: much faster, for very large corpora
+embedder: str = "minilm"  # minilm (default); fast: MiniLM on a sample, the rest projected into its space (very large corpora); static
 dask: str = ""  # Dask scheduler address (tcp://host:8786) or local to embed on a cluster; empty: in-process
 cache: bool = True  # reuse embeddings, topics and summaries of earlier runs'''
 

@@ -363,6 +363,9 @@ def test_fast_rejects_bad_alpha_and_dask_spec():
         FastEmbedder(teacher=HashEmbedder(cache_dir=False), alpha=0)
     with pytest.raises(ParameterError):
         _fast().spec()
+    # refused when the review's settings are read, before any cluster starts or any text is embedded
+    with pytest.raises(ParameterError, match="Dask workers"):
+        make_embedder("fast", dask="local", progress=False)
 
 
 @pytest.mark.slow

@@ -128,7 +128,8 @@ def run(inputs: Sequence[str | os.PathLike] | str | os.PathLike, *, output_dir: 
     deduplicate : bool
         Merge records of the same paper.
     embedder : str
-        ``"minilm"`` (default) or ``"static"`` (fast, for very large corpora); see
+        ``"minilm"`` (default), ``"fast"`` (MiniLM on a sample, the rest projected into
+        its space: for very large corpora) or ``"static"``; see
         :func:`litscope.embedders.make_embedder`.
     dask : str
         A Dask scheduler address (``tcp://host:8786``) or ``"local"`` to embed on a Dask

@@ -100,6 +100,7 @@ class DaskEmbedder(BaseEmbedder):
             raise ParameterError(f"DaskEmbedder wraps a local embedder, got {inner!r}")
         if not address:
             raise ParameterError("address must be a scheduler address or 'local'")
+        inner.spec()  # refuses now, before any work, an embedder that cannot run on workers
         super().__init__(inner.model_name, cache_dir=False, progress=inner.progress)
         self.inner = inner
         self.address = str(address)
