@@ -392,6 +392,28 @@ def test_embedding_noise_does_not_change_topics(result, sample):
 
 
 @pytest.mark.slow
+def test_topics_after_a_bigger_review_cached_the_vectors(result, sample, fixtures, tmp_path):
+    """Issue 8 (6): the same corpus, its vectors cached earlier by a bigger review, same topics.
+
+    Embedding the sample inside a bigger corpus batches its texts with others, so the cached
+    vectors differ from a fresh run's by float noise (~1e-7); the topics must not change.
+    """
+    from litscope.embed import Embedder, embed_papers
+    from litscope.topics import compute_topics
+
+    df, X_fresh, _, _ = sample
+    extra = litscope.load(str(fixtures / "arxiv_atom" / "q_testing_s0_m100_cfe7536492ca.atom.xml"))
+    bigger = pd.concat([extra, df], ignore_index=True)
+    embedder = Embedder(cache_dir=tmp_path / "cache", progress=False)
+    embed_papers(bigger, embedder=embedder)  # the bigger review fills the cache
+    before = embedder.texts_embedded
+    X_cached = embed_papers(df, embedder=embedder)
+    assert embedder.texts_embedded == before  # every vector of the sample came from the cache
+    again = compute_topics(df, X_cached, seed=42, embedder=embedder, progress=False)
+    assert _signature(again) == _signature(result), float(np.abs(X_cached - X_fresh).max())
+
+
+@pytest.mark.slow
 def test_topic_result_is_picklable_and_cached(result, sample, tmp_path):
     import pickle
 
