@@ -74,7 +74,6 @@ def test_last_scopus_sentence_reaches_the_summary():
 
 @pytest.mark.parametrize("source, rid, boundary", [
     ("Triptans.csv", "9754503", ("were observed in the ED.", "Of 108 patients successfully contacted")),
-    ("Triptans.csv", "9754503", ("is effective in treating acute migraine in the ED.", "Oral sumatriptan")),
     ("ADHD.csv", "10596735", ("with bupropion SR.", "Small decreases")),
     ("ADHD.csv", "11147929", ("were associated with CA.", "Both were equally")),
     ("metadata_sample.jsonl", "2877521", ("is not needed after DR.", "We demonstrate")),

@@ -8,7 +8,10 @@ naive splitters in abstracts: abbreviations (``e.g.``, ``et al.``, ``Fig.``,
 ``vs.``), decimals and version numbers (``0.67``, ``Llama-3.1``), bracketed
 asides and citations, structured-abstract section labels (``BACKGROUND:``,
 ``Methods:``, which are stripped and never returned as sentences), bullets,
-and the ``".; "`` section joints of some PubMed exports.
+the ``".; "`` section joints of some PubMed exports, the ``" ::: "`` joints of
+S2ORC, the ``"(c) 2020 Elsevier Ltd."`` line of Scopus, sentences ending inside
+their bracket (``"... systems.) We"``), and acronyms that look like
+abbreviations (``"in the ED. Of 108 patients"``).
 
 Examples
 --------
@@ -24,12 +27,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
+# the word lists moved to .wordlists; re-exported here for existing imports
+from .wordlists import ACADEMIC_STOP_WORDS, STOP_WORDS, _WORD, word_count, words
+
 __all__ = ["sentence_spans", "split_sentences", "is_informative", "words", "word_count",
            "STOP_WORDS", "ACADEMIC_STOP_WORDS"]
 
 # ------------------------------------------------------------------ vocabulary
 
 #: Abbreviations after which a period never ends a sentence (lower case, with the period).
+#: They match in lower or title case; an all-capitals token ("ED", "SR") is an acronym.
 ABBREVIATIONS = frozenset("""
 e.g. i.e. eg. ie. al. fig. figs. vs. v.s. v. eq. eqs. approx. appr. cf. ref. refs. ca. resp. incl.
 viz. dr. prof. mr. mrs. ms. st. sect. sec. secs. ch. tab. tabs. inc. ltd. jr. sr. corp. dept. univ.
@@ -92,7 +99,11 @@ _MAX_ASIDE = 400  # longest bracketed aside that protects its periods
 
 # ------------------------------------------------------------------ splitting
 
-_BRACKET_OR_PARAGRAPH = re.compile(r"[()\[\]{}]|\n[ \t]*\n")
+_BRACKET_OR_PARAGRAPH = re.compile(r"[()\[\]{}]|\n[ \t]*\n|:::")
+# S2ORC joins paragraphs with " ::: " (runs of them where headings were dropped)
+_JOINT = re.compile(r":{3,}(?:\s*:{3,})*\s*")  # no leading \s*: that would rescan runs of spaces
+# characters that may open a sentence besides capitals and digits ("\u00a9 2020 Elsevier Ltd.")
+_STARTERS = _OPENERS + "\u2022-*\u00a9"
 
 
 def _protected(text: str) -> bytearray:
@@ -113,7 +124,7 @@ def _protected(text: str) -> bytearray:
                         mask[start + 1:i] = b"\x01" * (i - start - 1)
                     break
         else:
-            stack.clear()  # brackets never span paragraphs
+            stack.clear()  # brackets never span paragraphs or ::: joints
     return mask
 
 
@@ -142,16 +153,22 @@ def _ends_sentence(text: str, start: int, dot: int, after: int, mask: bytearray)
 
     ``after`` is the position of the next non-space character.
     """
-    if mask[dot] or after >= len(text):
-        return after >= len(text) and not mask[dot]
+    if after >= len(text):
+        return not mask[dot]
+    if mask[dot] and not _ends_aside(text, start, dot):
+        return False
     nxt = text[after]
     if text[dot] in "!?\u2026":
-        return nxt.isupper() or nxt.isdigit() or nxt in _OPENERS or bool(_CAMEL_START.match(text, after))
+        return nxt.isupper() or nxt.isdigit() or nxt in _STARTERS or bool(_CAMEL_START.match(text, after))
     if _ENUMERATOR.fullmatch(text[start:dot + 1].strip()):
         return False  # "1. In order to ..." is an inline list item, not a sentence "1."
     token_m = _TOKEN_BEFORE.search(text, max(start, dot - 40), dot + 1)
     token = token_m.group(1).lstrip(_OPENERS) if token_m else ""
-    low = token.lower()
+    # "ED." or "SR." in mixed-case text is an acronym ending the sentence, not "ed." or "sr."
+    # (mixed case judged on a bounded window, so a long run of capitals stays linear)
+    acronym = token[:-1].isupper() and len(token) > 2 and \
+        any(c.islower() for c in text[max(start, dot - 200):dot])
+    low = "" if acronym else token.lower()
     if low in ABBREVIATIONS or _DOTTED.match(token):
         return False
     if low in NUMERIC_ABBREVIATIONS and (nxt.isdigit() or nxt in "(["):
@@ -161,10 +178,23 @@ def _ends_sentence(text: str, start: int, dot: int, after: int, mask: bytearray)
         prev_m = _TOKEN_BEFORE.search(text[start:token_m.start()].rstrip())
         if _INITIAL.match(text[after:after + 2]) or (prev_m and _INITIAL.match(prev_m.group(1))):
             return False
-    if nxt.isupper() or nxt.isdigit() or nxt in _OPENERS or nxt in "\u2022-*":
+    if nxt.isupper() or nxt.isdigit() or nxt in _STARTERS:
         return True
     # a sentence may start with a lower-case gene/unit-style token: "mRNA levels ...", "iPSCs were ..."
     return bool(_CAMEL_START.match(text, after))
+
+
+def _ends_aside(text: str, start: int, dot: int) -> bool:
+    """Whether the period at ``dot`` ends a clause in brackets that closes right after it.
+
+    "(... in large software systems.) We" ends a sentence; "(Hartm.) Holmb." or "(Ed.)" do not:
+    the aside must hold a few words.
+    """
+    close = text[dot + 1:dot + 2]
+    if close not in (")", "]"):
+        return False
+    opener = text.rfind(_PAIRS[close], max(start, dot - _MAX_ASIDE), dot)
+    return opener >= 0 and len(text[opener + 1:dot].split()) >= 3
 
 
 def _boundaries(text: str) -> list[tuple[int, int]]:
@@ -173,6 +203,14 @@ def _boundaries(text: str) -> list[tuple[int, int]]:
     cuts: list[tuple[int, int]] = []
     for m in _PARAGRAPH.finditer(text):
         cuts.append((m.start(), m.end()))
+    for m in _JOINT.finditer(text):
+        # a joint after a sentence or before a capital splits; "tumor growth ::: resumed" is a line break
+        i = m.start() - 1
+        while i > 0 and text[i].isspace():
+            i -= 1
+        before, nxt = text[i:i + 1] if i >= 0 else "", text[m.end():m.end() + 1]
+        if before in ".!?\u2026)]\"'\u201d\u2019;" or nxt.isupper() or nxt in _OPENERS + "\u00a9":
+            cuts.append((m.start(), m.end()))
     for m in _BULLET_AT_LINE.finditer(text):
         cuts.append((m.start(), m.start() + 1))  # keep the marker: cleanup strips it
     for m in _CAPS_LABEL.finditer(text):
@@ -309,7 +347,6 @@ _BOILERPLATE = re.compile(
     r" (?:is|are|will be) (?:publicly |freely |made )?(?:available|released)|"
     r"^(?:https?://|www\.)\S+$",
     re.I)
-_WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
 
 
 def is_informative(sentence: Any, *, min_words: int = 4, max_words: int = 120) -> bool:
@@ -340,61 +377,3 @@ def is_informative(sentence: Any, *, min_words: int = 4, max_words: int = 120) -
     if sum(c.isalpha() for c in visible) < 0.5 * len(visible):
         return False
     return _BOILERPLATE.search(text) is None
-
-
-# ------------------------------------------------------------------ words
-
-#: English function words.
-STOP_WORDS = frozenset("""
-a about above after again against all almost along also although always am among an and another
-any are aren around as at be because been before being below between both but by can cannot could
-did do does doing done down during each either else enough etc even ever every few for from
-further had has have having he her here hers herself him himself his how however i if in into is
-it its itself just least less like made make many may me might more most much must my myself
-neither no nor not now of off often on once one only onto or other others otherwise our ours
-ourselves out over own per perhaps quite rather same several she should since so some such than
-that the their theirs them themselves then there therefore these they this those though through
-thus to too toward towards under until up upon us very via was we were what whatever when where
-whereas whether which while who whom whose why will with within without would yet you your yours
-""".split())
-
-#: Words frequent in any abstract that say nothing about its topic.
-ACADEMIC_STOP_WORDS = frozenset("""
-abstract paper papers article study studies work works propose proposed proposes proposing present
-presents presented presenting introduce introduces introduced show shows showed shown showing
-demonstrate demonstrates demonstrated result results resulting finding findings conclusion
-conclusions conclude concluded background objective objectives aim aims purpose methods method
-approach approaches novel new based using use used uses usage various different significant
-significantly respectively furthermore moreover finally specifically existing recent recently
-previous previously first second third achieve achieves achieved achieving effective effectively
-including include includes included well investigate investigated investigates evaluate evaluated
-evaluation compared compare comparing comparison potential provide provides provided large high
-higher low lower number numbers important including able allow allows enable enables enabled
-however overall key main total similar across current currently given via toward paper's also
-available experiments experimental experiment extensive outperforms outperform state art
-demonstrating addition additionally particular particularly respectively whether two three four
-five six seven eight nine ten many much since among within without may might could would should
-further better best improve improves improved improving significantly study's e.g i.e al et vs
-""".split())
-
-
-def words(text: Any) -> list[str]:
-    """Lower-case word tokens (letters, inner hyphens/apostrophes, digits inside words).
-
-    Examples
-    --------
-    >>> words("Large Language Models (LLMs) and GPT-4 in 2024.")
-    ['large', 'language', 'models', 'llms', 'and', 'gpt-4', 'in']
-    """
-    if not isinstance(text, str):
-        return []
-    return [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z0-9]*(?:[-'\u2019][A-Za-z0-9]+)*", text)]
-
-
-def word_count(text: Any) -> int:
-    """Number of words in ``text``.
-
-    >>> word_count("Two words.")
-    2
-    """
-    return len(_WORD.findall(text)) if isinstance(text, str) else 0
