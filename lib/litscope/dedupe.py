@@ -29,7 +29,8 @@ reviewer one extra screening decision, a false merge silently loses a study):
   "Retraction", "Reply", "Comment on" ... is never merged with one that does not.
 * **Numbers must agree.** Titles whose numbers differ ("Part 1" / "Part 2", "... 2019" /
   "... 2020", roman numerals II-XII) are different works.
-* A title link never makes a cluster span more than one year (unless identifiers already did).
+* A title link never makes a cluster span more than one year or two volumes (unless identifiers
+  did); a differing issue, first page, ISBN or ISSN costs points (``bibfields.PENALTIES``).
 
 Clustering and merging are deterministic: records are put in a canonical order (source file,
 record number, id, title, abstract) first, so shuffled input rows give the same clusters.
@@ -66,6 +67,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from .bibfields import BIBLIO_FIELDS, BiblioEvidence, merge_biblio
 from .errors import ParameterError, SchemaError
 from .schema import COLUMNS, normalize_title_key
 
@@ -221,6 +223,7 @@ class _Records:
         self.dois, self.arxiv = dois, arxiv
         self.pmids = [_text(v) for v in column("pmid")]
         self.files = [_text(v) for v in column("source_file")]
+        self.biblio = BiblioEvidence(*(column(c) for c in BIBLIO_FIELDS))
         self.records = [_year(v) for v in column("source_record")]
         abstracts = column("abstract")
         venues = column("venue")
@@ -252,7 +255,7 @@ class _Clusters:
         if found is None:
             r = self.recs
             found = {"doi": {r.dois[root]} - {""}, "arxiv_id": {r.arxiv[root]} - {""},
-                     "pmid": {r.pmids[root]} - {""}}
+                     "pmid": {r.pmids[root]} - {""}, "volume": {r.biblio.volume[root]} - {""}}
         return found
 
     def find(self, k: int) -> int:
@@ -267,7 +270,7 @@ class _Clusters:
         a, b = self._ident(ra), self._ident(rb)
         if kind == "doi":
             return False  # the same DOI is the same work
-        checks = {"arxiv_id": ("doi",), "pmid": ("doi", "arxiv_id")}.get(kind, ("doi", "arxiv_id", "pmid"))
+        checks = {"arxiv_id": ("doi",), "pmid": ("doi", "arxiv_id")}.get(kind, ("doi", "arxiv_id", "pmid", "volume"))
         if any(a[c] and b[c] and not (a[c] & b[c]) for c in checks):
             return True
         if kind == "title" and self.ymin[ra] is not None and self.ymin[rb] is not None:
@@ -389,6 +392,7 @@ def _title_edges(recs: _Records, threshold: float, window: int) -> list[tuple]:
     for ids in (recs.dois, recs.arxiv, recs.pmids):
         arr = np.array(ids, dtype=object)
         keep &= ~((arr[a] != "") & (arr[b] != "") & (arr[a] != arr[b]))
+    keep &= ~recs.biblio.vetoed(a, b)
     a, b, dy, both_years = a[keep], b[keep], dy[keep], both_years[keep]
     if not len(a):
         return []
@@ -409,7 +413,7 @@ def _title_edges(recs: _Records, threshold: float, window: int) -> list[tuple]:
     is_short = short[a] | short[b]
     exact = np.array([keys[x] == keys[y] for x, y in zip(a, b)])
     short_ok = exact & both_years & (dy == 0) & author_match
-    score = np.where(is_short, np.where(short_ok, 100.0, 0.0), score)
+    score = np.where(is_short, np.where(short_ok, 100.0, 0.0), score) - recs.biblio.penalty(a, b)
     score = np.floor(np.minimum(score, 100.0) + 1e-9).astype(int)
     edges = []
     for x, y, s, by, am in zip(a.tolist(), b.tolist(), score.tolist(), both_years.tolist(), author_match.tolist()):
@@ -576,6 +580,7 @@ def _merge_cluster(sub: list[dict[str, Any]], rep_pos: int) -> dict[str, Any]:
                 seen.add(kw.lower())
                 keywords.append(kw)
     out["keywords"] = keywords
+    out.update(merge_biblio(sub, rep))
     return out
 
 

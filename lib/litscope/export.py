@@ -30,6 +30,7 @@ from typing import IO, Any, Iterator, Union
 
 import pandas as pd
 
+from .csvsafe import escape_row
 from .errors import InputError, SchemaError
 from .schema import COLUMNS
 
@@ -42,8 +43,9 @@ LIST_SEPARATOR = "; "
 #: Separator of keywords in the BibTeX ``keywords`` field.
 BIBTEX_KEYWORD_SEPARATOR = "; "
 
-_CSV_COLUMNS = ["title", "authors", "year", "venue", "doi", "arxiv_id", "pmid", "url", "abstract",
-                "keywords", "id", "source_format", "source_file", "source_record"]
+_CSV_COLUMNS = ["title", "authors", "year", "venue", "volume", "issue", "pages", "isbn", "issn", "doi",
+                "arxiv_id", "pmid", "url", "abstract", "keywords", "id", "source_format", "source_file",
+                "source_record"]
 
 
 # ---------------------------------------------------------------- helpers
@@ -126,6 +128,10 @@ def bibtex_escape(text: str) -> str:
     return _BIBTEX_SPECIAL_RE.sub(lambda m: _BIBTEX_SPECIALS[m.group(0)], text)
 
 
+#: BibTeX field -> schema column, for the bibliographic details.
+_BIBTEX_BIBLIO = (("volume", "volume"), ("number", "issue"), ("pages", "pages"), ("isbn", "isbn"),
+                  ("issn", "issn"))
+
 _KEY_STOPWORDS = {"a", "an", "the", "of", "on", "in", "for", "and", "to", "with", "from", "at", "by",
                   "is", "are", "towards", "toward", "via", "using", "into", "do", "does", "how", "what",
                   "why", "when", "le", "la", "les", "der", "die", "das", "el", "un", "une"}
@@ -190,7 +196,7 @@ def write_bibtex(df: pd.DataFrame, path: PathOrTextBuffer) -> Path | None:
     """Write records as BibTeX (UTF-8), one entry per row, with unique citation keys.
 
     ``@article`` when the record has a venue, else ``@misc``. Fields: title, author, year,
-    journal, doi, eprint/archiveprefix (arXiv), pmid, url, abstract, keywords (joined with
+    journal, volume, number, pages, isbn, issn, doi, eprint/archiveprefix (arXiv), pmid, url, abstract, keywords (joined with
     '; ') and, for merged records, ``note = {merged from ...}``. LaTeX specials are escaped
     (see :func:`bibtex_escape`); other characters are written as UTF-8.
 
@@ -215,8 +221,9 @@ def write_bibtex(df: pd.DataFrame, path: PathOrTextBuffer) -> Path | None:
             ("author", " and ".join(_bibtex_author(a) for a in _items(rec.get("authors")))),
             ("year", _year(rec.get("year"))),
             ("journal", bibtex_escape(venue)),
-            ("doi", bibtex_escape(_text(rec.get("doi")))),
         ]
+        fields += [(name, bibtex_escape(_text(rec.get(col)))) for name, col in _BIBTEX_BIBLIO]
+        fields.append(("doi", bibtex_escape(_text(rec.get("doi")))))
         arxiv = _text(rec.get("arxiv_id"))
         if arxiv:
             fields += [("eprint", bibtex_escape(arxiv)), ("archiveprefix", "arXiv")]
@@ -246,7 +253,7 @@ def _ris_value(text: str) -> str:
 
 def write_ris(df: pd.DataFrame, path: PathOrTextBuffer) -> Path | None:
     """Write records as RIS (UTF-8): ``TY`` (JOUR with a venue, else GEN), TI, AU (one per
-    author), PY, T2, AB, KW (one per keyword), DO, UR (the record's URL, then arXiv and PubMed
+    author), PY, T2, VL, IS, SP/EP, SN (each ISBN and ISSN), AB, KW (one per keyword), DO, UR (the record's URL, then arXiv and PubMed
     links), ``N1`` for merged records, ``ER``.
 
     Parameters
@@ -267,7 +274,11 @@ def write_ris(df: pd.DataFrame, path: PathOrTextBuffer) -> Path | None:
         venue = _text(rec.get("venue"))
         lines = [("TY", "JOUR" if venue else "GEN"), ("TI", _text(rec.get("title")))]
         lines += [("AU", a) for a in _items(rec.get("authors"))]
-        lines += [("PY", _year(rec.get("year"))), ("T2", venue), ("AB", _text(rec.get("abstract")))]
+        lines += [("PY", _year(rec.get("year"))), ("T2", venue)]
+        first, _, last = _text(rec.get("pages")).partition("-")
+        lines += [("VL", _text(rec.get("volume"))), ("IS", _text(rec.get("issue"))), ("SP", first), ("EP", last)]
+        lines += [("SN", v) for v in _text(rec.get("isbn")).split("; ") + _text(rec.get("issn")).split("; ")]
+        lines.append(("AB", _text(rec.get("abstract"))))
         lines += [("KW", k) for k in _items(rec.get("keywords"))]
         lines.append(("DO", _text(rec.get("doi"))))
         urls = [_text(rec.get("url"))]
@@ -297,10 +308,11 @@ def write_ris(df: pd.DataFrame, path: PathOrTextBuffer) -> Path | None:
 def write_csv(df: pd.DataFrame, path: PathOrTextBuffer) -> Path | None:
     """Write records as CSV (UTF-8, comma-separated, a header row).
 
-    Columns: title, authors, year, venue, doi, arxiv_id, pmid, url, abstract, keywords, id,
-    source_format, source_file, source_record, then any extra columns (``merged_from``...).
-    List cells are joined with '; ' (a ';' inside an item is written as ',' so items survive
-    the round trip).
+    Columns: title, authors, year, venue, volume, issue, pages, isbn, issn, doi, arxiv_id, pmid,
+    url, abstract, keywords, id, source_format, source_file, source_record, then any extra
+    columns (``merged_from``...). List cells are joined with '; ' (a ';' inside an item is
+    written as ',' so items survive the round trip). A text cell a spreadsheet would run as a
+    formula gets a leading ``'`` (see :mod:`litscope.csvsafe`); litscope reads it back without.
 
     Parameters
     ----------
@@ -322,13 +334,13 @@ def write_csv(df: pd.DataFrame, path: PathOrTextBuffer) -> Path | None:
     ...               source_format="ris", source_file="a.ris")
     >>> buf = io.StringIO(); write_csv(df, buf)
     >>> buf.getvalue().splitlines()[1]
-    'T,"Doe, J; Roe, R",,,,,,,,"a,b; c",r-92db5b52ec,ris,a.ris,1'
+    'T,"Doe, J; Roe, R",,,,,,,,,,,,,"a,b; c",r-92db5b52ec,ris,a.ris,1'
     """
     _check(df)
     columns = [c for c in _CSV_COLUMNS if c in df.columns] + [c for c in df.columns if c not in _CSV_COLUMNS]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
+    writer.writerow(escape_row(columns))
     for rec in _records(df):
         row = []
         for c in columns:
@@ -339,5 +351,5 @@ def write_csv(df: pd.DataFrame, path: PathOrTextBuffer) -> Path | None:
                 row.append(_year(value))
             else:
                 row.append(_text(value))
-        writer.writerow(row)
+        writer.writerow(escape_row(row))  # no cell can run as a spreadsheet formula
     return _open_and_write(path, out.getvalue())

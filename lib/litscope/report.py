@@ -46,7 +46,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from . import paths
+from . import csvsafe, paths
 
 __all__ = [
     "REFERENCE_ORDER", "PACKAGES", "resolve_inputs", "resolve_title", "resolve_output_dir", "merge_duplicates",
@@ -481,7 +481,7 @@ def write_papers_csv(path: str | os.PathLike, df: pd.DataFrame, papers: pd.DataF
     if path.is_dir():
         path = path / "papers.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
-    compute_papers_table(df, papers, summaries, refs).to_csv(path, index=False, encoding="utf-8")
+    csvsafe.write_frame(compute_papers_table(df, papers, summaries, refs), path)  # formulas neutralised
     return path
 
 
@@ -497,7 +497,7 @@ def write_topics_csv(path: str | os.PathLike, topics: pd.DataFrame,
         t = t.merge(syntheses[["topic", "synthesis", "cited_ids"]], on="topic", how="left")
     for col in t.columns:
         t[col] = [", ".join(map(str, v)) if isinstance(v, (list, tuple, np.ndarray)) else v for v in t[col]]
-    t.to_csv(path, index=False, encoding="utf-8")
+    csvsafe.write_frame(t, path)
     return path
 
 
@@ -523,7 +523,7 @@ def write_corpus_exports(out_dir: str | os.PathLike, merged: pd.DataFrame) -> di
         "csv": export.write_csv(merged, out / "corpus.csv"),
     }
     audit = dedupe.compute_dedupe_audit(merged) if merged.attrs.get("dedupe_done") else pd.DataFrame()
-    audit.to_csv(out / "duplicates.csv", index=False, encoding="utf-8")
+    csvsafe.write_frame(audit, out / "duplicates.csv")
     written["duplicates"] = out / "duplicates.csv"
     return written
 

@@ -27,6 +27,8 @@ from typing import Any, Iterable, Mapping
 
 import pandas as pd
 
+from .bibfields import normalize_isbn, normalize_issn, normalize_pages
+from .controls import removal_note, scrub_record, strip_controls
 from .errors import SchemaError
 
 #: Column name -> short description. The order is the column order of every frame.
@@ -37,6 +39,11 @@ FIELDS: dict[str, str] = {
     "authors": "list of 'Family, Given' strings",
     "year": "publication year (nullable integer)",
     "venue": "journal, conference or repository",
+    "volume": "volume as written ('' when missing)",
+    "issue": "issue or number as written ('' when missing)",
+    "pages": "page range 'first-last' or an article number ('' when missing)",
+    "isbn": "ISBNs, digits only, joined with '; ' ('' when missing)",
+    "issn": "ISSNs as 'NNNN-NNNN', joined with '; ' ('' when missing)",
     "doi": "lower-case DOI without resolver prefix ('' when missing)",
     "arxiv_id": "arXiv identifier without version ('' when missing)",
     "pmid": "PubMed id ('' when missing)",
@@ -48,8 +55,8 @@ FIELDS: dict[str, str] = {
 }
 COLUMNS: list[str] = list(FIELDS)
 LIST_COLUMNS = ("authors", "keywords")
-STRING_COLUMNS = ("id", "title", "abstract", "venue", "doi", "arxiv_id", "pmid", "url",
-                  "source_format", "source_file")
+STRING_COLUMNS = ("id", "title", "abstract", "venue", "volume", "issue", "pages", "isbn", "issn", "doi",
+                  "arxiv_id", "pmid", "url", "source_format", "source_file")
 
 
 @dataclass
@@ -83,7 +90,7 @@ def clean_text(value: Any) -> str:
     """
     if value is None or (isinstance(value, float) and value != value):
         return ""
-    text = str(value)
+    text = strip_controls(str(value))[0]  # also here, so readers' has-text checks agree with to_frame
     if "<" in text:
         text = _TAG.sub(" ", _INLINE_TAG.sub("", text))
     if "&" in text:
@@ -161,14 +168,31 @@ def normalize_year(value: Any) -> int | None:
     return int(m.group(1)) if m else None
 
 
+#: Author cells that name nobody (Scopus, WoS, PubMed, citation styles), compared without
+#: brackets, case or a final period.
+AUTHOR_PLACEHOLDERS = frozenset({"no author name available", "no authors listed", "no author listed", "no author",
+                                 "no authors", "anonymous", "anon", "et al", "author unknown", "unknown author", "n/a"})
+
+
+def is_author_placeholder(text: str) -> bool:
+    """Whether an author string is a placeholder for 'no author'.
+
+    >>> is_author_placeholder("[No author name available]"), is_author_placeholder("Anon, Ann")
+    (True, False)
+    """
+    return _WS.sub(" ", text.strip(" \t[](){}.,;").lower()) in AUTHOR_PLACEHOLDERS
+
+
 def normalize_author(value: Any) -> str:
-    """One author as 'Family, Given'.
+    """One author as 'Family, Given'; '' for a placeholder such as '[No author name available]'.
 
     Accepts 'Family, Given', 'Given Family', 'Family G' (PubMed) and dicts with
     family/given keys.
 
     >>> normalize_author("Jane Q. Doe"), normalize_author("Doe JQ"), normalize_author({"family": "Doe", "given": "Jane"})
     ('Doe, Jane Q.', 'Doe, JQ', 'Doe, Jane')
+    >>> normalize_author("[Anonymous]"), normalize_author("et al.")
+    ('', '')
     """
     if isinstance(value, Mapping):
         family = clean_text(value.get("family") or value.get("last") or value.get("lastName") or "")
@@ -176,9 +200,11 @@ def normalize_author(value: Any) -> str:
         if not family:
             name = clean_text(value.get("name") or value.get("literal") or value.get("display_name") or "")
             return normalize_author(name) if name else given
+        if is_author_placeholder(family) and not given:
+            return ""
         return f"{family}, {given}" if given else family
     text = clean_text(value).strip(" ,;")
-    if not text:
+    if not text or is_author_placeholder(text):
         return ""
     if "," in text:
         family, _, given = text.partition(",")
@@ -267,6 +293,11 @@ def normalize_record(raw: Mapping[str, Any]) -> dict[str, Any]:
         "authors": authors,
         "year": normalize_year(raw.get("year")),
         "venue": clean_text(raw.get("venue")),
+        "volume": clean_text(raw.get("volume")),
+        "issue": clean_text(raw.get("issue")),
+        "pages": normalize_pages(clean_text(raw.get("pages")), clean_text(raw.get("page_end"))),
+        "isbn": normalize_isbn(clean_text(raw.get("isbn"))),
+        "issn": normalize_issn(clean_text(raw.get("issn"))),
         "doi": normalize_doi(raw.get("doi")),
         "arxiv_id": normalize_arxiv(raw.get("arxiv_id")),
         "pmid": normalize_pmid(raw.get("pmid")),
@@ -293,9 +324,11 @@ def to_frame(records: Iterable[Mapping[str, Any]], *, source_format: str, source
     Parameters
     ----------
     records : iterable of mapping
-        Raw records with any of the keys title, abstract, authors, year, venue,
-        doi, arxiv_id, pmid, url, keywords and source_record (1-based; defaults
-        to the position).
+        Raw records with any of the keys title, abstract, authors, year, venue, volume,
+        issue, pages (or a start page, with ``page_end`` the last page), isbn, issn,
+        doi, arxiv_id, pmid, url, keywords and source_record (1-based; defaults to the
+        position). Control characters are removed from every field first (see
+        :mod:`litscope.controls`).
     source_format : str
         Name of the reader.
     source_file : str or path-like
@@ -306,20 +339,27 @@ def to_frame(records: Iterable[Mapping[str, Any]], *, source_format: str, source
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`COLUMNS`; ``attrs["skipped"]`` is a list of dicts.
+        Columns :data:`COLUMNS`; ``attrs["skipped"]`` is a list of dicts; ``attrs["notes"]``
+        one dict (file, record, line, note) per record that had control characters removed.
     """
     rows = []
+    notes = []
     for position, raw in enumerate(records, start=1):
+        raw, removed = scrub_record(raw)
         rec = normalize_record(raw)
         rec["id"] = record_id(rec)
         rec["source_format"] = source_format
         rec["source_file"] = str(source_file)
         rec["source_record"] = int(raw.get("source_record") or position)
         rows.append(rec)
+        if removed:
+            notes.append({"file": str(source_file), "record": rec["source_record"], "line": None,
+                          "note": removal_note(removed)})
     df = pd.DataFrame(rows, columns=COLUMNS) if rows else empty_frame()
     if rows:
         df = _typed(df)
     df.attrs["skipped"] = [s.as_dict() for s in skipped]
+    df.attrs["notes"] = notes
     return df
 
 

@@ -3,8 +3,8 @@
 Exports from different databases name the same field differently ("Title", "Document Title",
 "Item Title"); headers are normalised (lower case, punctuation to spaces) and looked up in
 :data:`GENERIC_HEADERS`. Author and keyword cells come in several styles, parsed here once.
-Also here: :func:`decode_best`, text decoding that ranks legacy encodings by plausibility
-(used by :func:`litscope.sources._io.read_text`, so by every reader).
+:func:`decode_best` (text decoding that ranks legacy encodings by plausibility, used by
+:func:`litscope.sources._io.read_text`) lives in :mod:`._decode` and is importable from here.
 
 Examples
 --------
@@ -18,34 +18,50 @@ Examples
 from __future__ import annotations
 
 import ast
-import functools
 import datetime as _dt
 import math
 import re
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..errors import ParameterError
+from ._decode import decode_best, text_oddness  # noqa: F401  (imported from here by _io)
 
 #: Canonical field -> normalised header names, most specific first. The first non-empty
 #: cell wins, except for keywords, which are merged from every matching column.
 GENERIC_HEADERS: dict[str, tuple[str, ...]] = {
     "title": ("title", "document title", "item title", "article title", "primary title",
-              "paper title", "original title"),
-    "abstract": ("abstract", "abstract note", "abstract text", "original abstract"),
+              "paper title", "original title", "display name"),
+    "abstract": ("abstract", "abstract note", "abstract text", "original abstract",
+                 "abstract inverted index"),
     "authors": ("author full names", "authors", "author", "author names", "first authors",
-                "creators", "creator", "first author"),
+                "creators", "creator", "first author", "authorships author display name",
+                "authorships raw author name"),
     "year": ("year", "publication year", "pubyear", "pub year", "year published", "date",
              "publication date", "date published", "issued", "originalpaperdate"),
     "venue": ("source title", "journal", "journal title", "publication title", "journal book",
               "secondary title", "venue", "publication", "container title", "book title",
-              "booktitle", "source"),
-    "doi": ("doi", "item doi", "originalpaperdoi"),
-    "url": ("url", "link", "urls", "article url", "open url link", "pdf link"),
+              "booktitle", "source", "primary location source display name",
+              "host venue display name"),
+    "volume": ("volume", "vol", "biblio volume"),
+    "issue": ("issue", "number", "issue number", "biblio issue"),
+    "pages": ("pages", "page range", "page", "page start", "start page", "first page",
+              "biblio first page"),
+    "page_end": ("page end", "end page", "last page", "biblio last page"),
+    "isbn": ("isbn", "isbns", "print isbn", "electronic isbn"),
+    "issn": ("issn", "issns", "eissn", "e issn", "print issn", "electronic issn", "online issn",
+             "primary location source issn", "primary location source issn l"),
+    "doi": ("doi", "item doi", "originalpaperdoi", "ids doi"),
+    "url": ("url", "link", "urls", "article url", "open url link", "pdf link",
+            "primary location landing page url", "ids openalex"),
     "keywords": ("author keywords", "keywords", "keyword", "index keywords", "ieee terms",
-                 "keywords plus", "mesh terms", "tags"),
-    "pmid": ("pmid", "pubmed id", "pubmed", "originalpaperpubmedid"),
+                 "keywords plus", "mesh terms", "tags", "keywords display name"),
+    "pmid": ("pmid", "pubmed id", "pubmed", "originalpaperpubmedid", "ids pmid"),
     "arxiv_id": ("arxiv id", "arxiv", "arxivid"),
 }
+# OpenAlex names a work's title 'display_name', as it names an author's or a journal's: it is a
+# title only in a table of works, which has one of these columns too.
+_OPENALEX_WORKS = {"publication year", "publication date", "authorships author display name",
+                   "primary location source display name", "abstract inverted index"}
 
 #: Web of Science tab-delimited field codes -> canonical field (exact, upper case).
 WOS_CODES: dict[str, tuple[str, ...]] = {
@@ -57,6 +73,12 @@ WOS_CODES: dict[str, tuple[str, ...]] = {
     "doi": ("DI",),
     "keywords": ("DE", "ID"),
     "pmid": ("PM",),
+    "volume": ("VL",),
+    "issue": ("IS",),
+    "pages": ("BP", "AR"),
+    "page_end": ("EP",),
+    "isbn": ("BN",),
+    "issn": ("SN", "EI"),
 }
 
 FIELDS = tuple(GENERIC_HEADERS)
@@ -118,6 +140,10 @@ def map_columns(headers: Sequence[Any], overrides: Mapping[str, str] | None = No
                 if key == name and i not in taken:
                     mapping.setdefault(field, []).append((i, str(headers[i])))
                     taken.add(i)
+    title = mapping.get("title", [])
+    if title and normalize_header(title[0][1]) == "display name" and not _OPENALEX_WORKS & set(keys) \
+            and "title" not in (overrides or {}).values():
+        del mapping["title"]
     venue = mapping.get("venue", [])
     if len(venue) > 1 and "venue" not in (overrides or {}).values():
         # Embase's 'Source' is the venue; in Scopus 'Source' is the database name ('Scopus').
@@ -239,7 +265,9 @@ def split_authors(value: Any, *, concatenated: bool = False) -> list[str | dict[
     if listed is not None:
         return [n for n in (parse_name(cell_text(v)) for v in listed) if n]
     text = re.sub(r"\s*\(\d+\)", "", text)  # Scopus author ids
-    if ";" in text:
+    if "|" in text and ";" not in text:
+        pieces = text.split("|")  # OpenAlex's web export: 'Jane Doe|Rick Roe'
+    elif ";" in text:
         pieces = text.split(";")
     elif "," in text:
         parts = [p.strip() for p in text.split(",") if p.strip()]
@@ -274,8 +302,8 @@ def split_keywords(value: Any) -> list[str]:
     listed = _literal_list(text)
     if listed is not None:
         return [cell_text(v) for v in listed if cell_text(v)]
-    if ";" in text:
-        return [p.strip() for p in text.split(";") if p.strip()]
+    if ";" in text or "|" in text:
+        return [p.strip() for p in re.split(r"[;|]" if ";" in text else r"\|", text) if p.strip()]
     out, depth, current = [], 0, []
     for ch in text:
         if ch in "([":
@@ -319,6 +347,8 @@ def build_record(row: Sequence[Any], mapping: ColumnMap, *, concatenated_authors
                     break
                 continue
             text = cell_text(raw)
+            if field == "abstract" and normalize_header(header) == "abstract inverted index":
+                text = _inverted_abstract(text)
             if field == "pmid" and text.strip("0 ") == "":
                 continue  # Retraction Watch writes 0 for 'no PubMed id'
             if not text:
@@ -336,6 +366,21 @@ def build_record(row: Sequence[Any], mapping: ColumnMap, *, concatenated_authors
     return rec
 
 
+def _inverted_abstract(text: str) -> str:
+    """OpenAlex's ``abstract_inverted_index`` cell (JSON word -> positions) as plain text.
+
+    >>> _inverted_abstract('{"world.": [1], "Hello": [0]}'), _inverted_abstract('{"cut off')
+    ('Hello world.', '')
+    """
+    import json
+
+    from ._json_shapes import openalex_abstract
+    try:
+        return openalex_abstract(json.loads(text)) if text.startswith("{") else text
+    except (ValueError, RecursionError):
+        return ""  # a cell cut at a spreadsheet's length limit: no abstract rather than JSON text
+
+
 def has_text(rec: Mapping[str, Any]) -> bool:
     """Whether a raw record has a title or an abstract (after markup is stripped)."""
     from ..schema import clean_text
@@ -350,124 +395,3 @@ def describe(mapping: ColumnMap) -> dict[str, list[str]]:
 def iter_nonblank(values: Iterable[Any]) -> bool:
     """Whether any cell of a row holds something."""
     return any(cell_text(v) for v in values)
-
-
-# ---------------------------------------------------------------- text decoding
-# _io.read_text trusts charset-normalizer's first guess for non-UTF-8 bytes; on short CJK files
-# that guess is often wrong (GBK read as cp949). These readers re-rank the candidates by how
-# plausible the decoded text looks (scripts do not alternate inside words, no control or
-# private-use characters). Suggested for _io.decode itself.
-
-_LEGACY_CANDIDATES = ("gb18030", "big5", "shift_jis", "euc_jp", "cp949", "cp1252", "latin-1")
-_JAPANESE = {"shift_jis", "euc_jp", "euc_jis_2004", "euc_jisx0213", "cp932", "shift_jis_2004",
-             "shift_jisx0213", "iso2022_jp"}
-_CHINESE = {"gb2312", "gbk", "gb18030", "big5", "big5hkscs", "cp950", "hz"}
-_PLAUSIBLE_SYMBOLS = set("°©®±×÷€£¥§µ¶·¢¤¦¨¬¯´¸¹²³¼½¾™•‰†‡")
-
-
-def _script(ch: str) -> str:
-    o = ord(ch)
-    if o < 0x250 or 0x1E00 <= o < 0x1F00:
-        return "latin"
-    if 0x370 <= o < 0x400 or 0x1F00 <= o < 0x2000:
-        return "greek"
-    if 0x400 <= o < 0x530:
-        return "cyrillic"
-    if 0x590 <= o < 0x600:
-        return "hebrew"
-    if 0x600 <= o < 0x700:
-        return "arabic"
-    if 0xE00 <= o < 0xE80:
-        return "thai"
-    if 0xAC00 <= o < 0xD7B0 or 0x1100 <= o < 0x1200 or 0x3130 <= o < 0x3190:
-        return "hangul"
-    if 0x3040 <= o < 0x3100 or 0xFF66 <= o < 0xFFA0:
-        return "kana"
-    if 0x4E00 <= o < 0xA000 or 0x3400 <= o < 0x4DC0:
-        return "han"
-    return "other"
-
-
-@functools.lru_cache(maxsize=8192)
-def _rare_cjk(ch: str) -> bool:
-    """A Han or Hangul character outside the common national sets (GB2312, Big5, JIS X 0208, KS X 1001)."""
-    for codec in ("gb2312", "big5", "euc_jp", "euc_kr"):
-        try:
-            if len(ch.encode(codec)) == 2:  # euc_kr spells rare syllables as 8-byte sequences
-                return False
-        except UnicodeEncodeError:
-            continue
-    return True
-
-
-def text_oddness(text: str) -> int:
-    """How implausible decoded text looks (0 = nothing odd). Used to choose an encoding.
-
-    >>> text_oddness("凯撒 测试期刊") < text_oddness("꿎桿퍅엷")
-    True
-    """
-    import unicodedata
-    score, prev, last_latin_ext = 0, None, False
-    for ch in text:
-        if ch < "\x80":
-            prev = "latin" if ch.isalpha() else None
-            last_latin_ext = False
-            if ch < " " and ch not in "\n\t\r":
-                score += 3
-            continue
-        cat = unicodedata.category(ch)
-        if cat[0] == "C":
-            score += 3
-            prev, last_latin_ext = None, False
-            continue
-        script = _script(ch) if cat[0] == "L" else None
-        if script == "other" or (script in ("han", "hangul") and _rare_cjk(ch)):
-            score += 2
-        elif cat[0] == "S" and ch not in _PLAUSIBLE_SYMBOLS:
-            score += 1
-        if script and prev and script != prev and {script, prev} != {"han", "kana"}:
-            score += 1
-        if ch < "\u0250" and last_latin_ext:
-            score += 1  # runs of accented Latin letters are mojibake ('ÖÐÎÄ'), real words have one at a time
-        last_latin_ext = ch < "\u0250"
-        prev = script
-    return score
-
-
-def decode_best(data: bytes) -> tuple[str, str]:
-    """Decode non-UTF-8 bytes with the most plausible legacy encoding: ``(text, encoding)``."""
-    import codecs
-    candidates: list[str] = []
-    try:
-        from charset_normalizer import from_bytes
-        candidates.extend(m.encoding for m in from_bytes(data[:200_000]) if m.encoding)
-    except Exception:  # optional, and it must never break reading
-        pass
-    candidates.extend(_LEGACY_CANDIDATES)
-    best: tuple[tuple[int, int, int], str, str] | None = None
-    seen: set[str] = set()
-    for rank, name in enumerate(candidates):
-        try:
-            codec = codecs.lookup(name).name
-            if codec in seen:
-                continue
-            seen.add(codec)
-            text = data.decode(codec)
-        except (LookupError, UnicodeDecodeError):
-            continue
-        head = text[:100_000]
-        odd = text_oddness(head)
-        kana = sum(1 for c in head if "\u3040" <= c < "\u3100")
-        if codec in _JAPANESE and not kana:
-            odd += 1  # Han without any kana is Chinese far more often than Japanese
-        elif codec in _CHINESE:
-            odd += kana  # kana inside Chinese text is a sign of the wrong Chinese codec
-        # ties: cp1252 (Western European) is the most common legacy encoding of exports
-        key = (odd, 0 if codec == "cp1252" else 1, rank)
-        if best is None or key < best[0]:
-            best = (key, text, codec)
-    if best is None:
-        return data.decode("cp1252", errors="replace"), "cp1252"
-    return best[1], best[2]
-
-

@@ -27,6 +27,7 @@ from typing import Any, Iterator, Mapping
 
 import pandas as pd
 
+from ..csvsafe import unescape_cell
 from ..errors import FormatDetectionError, ParameterError, RecordError
 from ..schema import SkippedRecord, to_frame
 from ._columns import build_record, describe, has_text, iter_nonblank, map_columns, normalize_header
@@ -36,11 +37,13 @@ FORMAT = "csv"
 EXTENSIONS = (".csv", ".tsv", ".tab")
 
 _DELIMITERS = (",", ";", "\t")
+# Columns that only a litscope export (corpus.csv, papers.csv, a saved frame) has.
+_LITSCOPE_COLUMNS = {"id", "source file", "source record"}
 
 
 def _first_row(text: str, delimiter: str) -> list[str]:
     try:
-        return next(_csv.reader(io.StringIO(text), delimiter=delimiter), [])
+        return [h.replace("\0", "") for h in next(_csv.reader(io.StringIO(text), delimiter=delimiter), [])]
     except _csv.Error:
         return []
 
@@ -142,8 +145,6 @@ def read_csv(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "
         df = to_frame([], source_format=FORMAT, source_file=name)
         df.attrs["encoding"] = used
         return df
-    if "\0" in text:
-        text = text.replace("\0", "")  # NUL bytes (UTF-16 read as 8-bit, damaged files) carry nothing
     hint = _SEP_HINT.match(text)
     if hint:
         delimiter = delimiter or hint.group(1)
@@ -159,6 +160,8 @@ def read_csv(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "
     try:
         while not iter_nonblank(header):
             _, header = next(rows)
+            # NULs in cells are removed (and noted) by to_frame; in the header they would hide a name
+            header = [h.replace("\0", "") for h in header]
     except (StopIteration, _csv.Error) as exc:
         raise FormatDetectionError(f"no header row could be read: {exc or 'only blank lines'}",
                                    file=name) from exc
@@ -168,6 +171,7 @@ def read_csv(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "
             "not a table of records: no title or abstract column among "
             f"{[h for h in header][:30]}; pass columns={{'<header>': 'title'}} to name it", file=name)
     springer = "item title" in {normalize_header(h) for h in header}
+    ours = _LITSCOPE_COLUMNS <= {normalize_header(h) for h in header}
     records: list[dict[str, Any]] = []
     skipped: list[SkippedRecord] = []
     notes: list[dict[str, Any]] = []
@@ -195,6 +199,8 @@ def read_csv(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "
             notes.append({"file": name, "record": number, "line": line,
                           "note": f"row has {len(row)} cells but the header has {len(header)}; "
                                   "cells were mapped by position"})
+        if ours:  # a table litscope wrote: undo its spreadsheet-formula quoting
+            row = [unescape_cell(c) for c in row]
         rec = build_record(row, mapping, concatenated_authors=springer)
         if not has_text(rec):
             bad(number, line, "row has neither title nor abstract")
@@ -205,5 +211,5 @@ def read_csv(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "
     df.attrs["encoding"] = used
     df.attrs["delimiter"] = delimiter
     df.attrs["columns"] = describe(mapping)
-    df.attrs["notes"] = notes
+    df.attrs["notes"] = sorted(notes + df.attrs.get("notes", []), key=lambda n: n["record"] or 0)
     return df
