@@ -7,7 +7,8 @@ entry is titled "Error" with an ``api/errors`` id; that raises
 :class:`~litscope.errors.FeedError` with the API's message. A feed with no entries
 (``opensearch:totalResults`` 0) is an empty result, not an error.
 
-XML is parsed safely and incrementally (see :mod:`litscope.sources.pubmed_xml`).
+XML is parsed safely and record by record (see :mod:`litscope.sources._xml`): a broken entry
+is listed and the entries after it still load.
 
 Examples
 --------
@@ -32,7 +33,7 @@ import pandas as pd
 from ..errors import FeedError, InputError, RecordError
 from ..schema import SkippedRecord, clean_text, to_frame
 from ._io import PathOrBuffer, Sample, source_name
-from .pubmed_xml import element_text, local_name, root_element_name, start_lines, xml_bytes, xml_records
+from ._xml import Bad, element_text, local_name, root_element_name, xml_bytes, xml_records
 
 FORMAT = "arxiv"
 EXTENSIONS = (".atom", ".atom.xml", ".xml")
@@ -56,6 +57,13 @@ def sniff(sample: Sample) -> float:
     if "http://www.w3.org/2005/Atom" in head and "arxiv.org" in text:
         return 0.6
     return 0.0
+
+
+class _ApiError:
+    """An API error entry found among the entries (its message)."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
 
 
 def _is_error_entry(entry: Element) -> bool:
@@ -120,39 +128,35 @@ def read_arxiv(path: PathOrBuffer, *, encoding: str | None = None, errors: str =
     """
     name = source_name(path)
     data, used = xml_bytes(path, encoding)
-    lines = start_lines(data, rb"<(?:[A-Za-z_][\w.-]*:)?entry[\s>]")
-    records: list[dict[str, Any]] = []
-    skipped: list[SkippedRecord] = []
-    errors_reported: list[str] = []
-
-    def bad(number: int | None, line: int | None, reason: str) -> None:
-        if errors == "raise":
-            raise RecordError(reason, file=name, record=number, line=line)
-        skipped.append(SkippedRecord(name, number, line, reason))
 
     def on_root(root: Element) -> None:
         if root.tag != f"{ATOM}feed":
             raise InputError(f"not an Atom feed (root element <{local_name(root.tag)}>)", file=name)
 
-    def on_record(number: int, entry: Element) -> None:
-        line = lines[number - 1] if len(lines) >= number else None
+    def on_record(entry: Element) -> Any:
         if _is_error_entry(entry):
-            errors_reported.append(element_text(entry.find(f"{ATOM}summary")) or "unspecified error")
-            return
+            return _ApiError(element_text(entry.find(f"{ATOM}summary")) or "unspecified error")
         rec = _entry(entry)
         if not (clean_text(rec["title"]).rstrip(" .") or clean_text(rec["abstract"])):
-            bad(number, line, "entry has neither title nor summary")
-            return
-        rec["source_record"] = number
-        records.append(rec)
+            return Bad("entry has neither title nor summary")
+        return rec
 
-    result = xml_records(data, name, record_tags={"entry"}, on_root=on_root, on_record=on_record)
+    result = xml_records(data, name, record_tags={"entry"}, on_root=on_root, on_record=on_record, errors=errors)
+    records: list[dict[str, Any]] = []
+    errors_reported: list[tuple[int, int | None, str]] = []
+    for number, line, value in result.items:
+        if isinstance(value, _ApiError):
+            errors_reported.append((number, line, value.message))
+        else:
+            value["source_record"] = number
+            records.append(value)
     if errors_reported and not records:
-        raise FeedError(f"arXiv API error: {'; '.join(errors_reported)}", file=name)
-    for message in errors_reported:  # an error entry among real ones: keep the real ones, list it
-        bad(None, None, f"arXiv API error entry: {message}")
-    if result.broken is not None:
-        bad(*result.broken)
+        raise FeedError(f"arXiv API error: {'; '.join(m for _, _, m in errors_reported)}", file=name)
+    skipped = list(result.skipped)
+    for number, line, message in errors_reported:  # an error entry among real ones: keep the real ones, list it
+        if errors == "raise":
+            raise RecordError(f"arXiv API error entry: {message}", file=name, record=number, line=line)
+        skipped.append(SkippedRecord(name, number, line, f"arXiv API error entry: {message}"))
     total = None
     if result.root is not None:
         m = re.fullmatch(r"\d+", element_text(result.root.find(f"{OPENSEARCH}totalResults")))
@@ -160,4 +164,5 @@ def read_arxiv(path: PathOrBuffer, *, encoding: str | None = None, errors: str =
     df = to_frame(records, source_format=FORMAT, source_file=name, skipped=skipped)
     df.attrs["encoding"] = used
     df.attrs["total_results"] = total
+    df.attrs["notes"] = result.notes
     return df

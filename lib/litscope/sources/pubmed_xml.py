@@ -1,12 +1,9 @@
 """PubMed XML (efetch ``PubmedArticleSet``) and PMC efetch XML (``pmc-articleset`` of JATS articles).
 
-XML is parsed with :mod:`defusedxml`, so a document declaring entities (billion laughs,
-external entities) is refused with an :class:`~litscope.errors.InputError` instead of being
-expanded. The parse is incremental: when a file is cut short or broken part-way, the
-records before the damage load and the damage is listed (or raised with ``errors='raise'``).
-
-The safe-parsing helpers here (:func:`xml_records`, :func:`element_text`) are shared with
-the arXiv Atom reader.
+XML is parsed safely and record by record (:mod:`litscope.sources._xml`): entity
+declarations are refused, never expanded; absurd nesting is refused; and when a file is
+broken part-way or cut short, every good record loads and each bad one is listed with its
+number, line and reason (or raised with ``errors='raise'``).
 
 Examples
 --------
@@ -23,195 +20,25 @@ Examples
 
 from __future__ import annotations
 
-import io
 import re
-from dataclasses import dataclass
-from typing import Any, Callable
-from xml.etree.ElementTree import Element, ParseError
+from typing import Any
+from xml.etree.ElementTree import Element
 
 import pandas as pd
 
-from ..errors import FeedError, InputError, LitscopeError, RecordError
+from ..errors import FeedError, InputError, RecordError
 from ..schema import SkippedRecord, clean_text, to_frame
-from ._io import PathOrBuffer, Sample, read_bytes, source_name
+from ._io import PathOrBuffer, Sample, source_name
+# The safe-XML helpers lived here first; they are still importable from this module.
+from ._xml import (Bad, XmlRecords, declared_encoding, element_text, local_name,  # noqa: F401
+                   root_element_name, start_lines, xml_bytes, xml_records)
 
 FORMAT = "pubmed_xml"
 EXTENSIONS = (".xml", ".nxml")
 
-_MATHML = "{http://www.w3.org/1998/Math/MathML}"
 _ROOTS = {"PubmedArticleSet": "pubmed", "pmc-articleset": "pmc", "PubmedArticle": "pubmed", "article": "pmc"}
 _RECORD_TAGS = {"PubmedArticle", "PubmedBookArticle", "article"}
 _ERROR_ROOTS = ("eFetchResult", "eSearchResult", "eSummaryResult", "ERROR")
-
-
-# ---------------------------------------------------------------- shared safe-XML helpers
-
-def local_name(tag: Any) -> str:
-    """Tag name without its ``{namespace}``.
-
-    >>> local_name("{http://www.w3.org/2005/Atom}entry")
-    'entry'
-    """
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def root_element_name(text: str) -> str:
-    """Name of the first element of an XML text (after declaration, comments and DOCTYPE), or ''.
-
-    >>> root_element_name('<?xml version="1.0"?>\\n<!DOCTYPE a [<!ENTITY x "y">]><!-- c --><ns:feed xmlns:ns="u">')
-    'ns:feed'
-    """
-    pos, n = 0, len(text)
-    while pos < n:
-        while pos < n and text[pos].isspace():
-            pos += 1
-        if text.startswith("<?", pos):
-            end = text.find("?>", pos)
-            end = end + 1 if end >= 0 else end
-        elif text.startswith("<!--", pos):
-            end = text.find("-->", pos)
-            end = end + 2 if end >= 0 else end
-        elif text.startswith("<!DOCTYPE", pos) or text.startswith("<!doctype", pos):
-            m = re.compile(r"<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>", re.S | re.I).match(text, pos)
-            end = m.end() - 1 if m else -1
-        else:
-            m = re.compile(r"<([A-Za-z_][\w.:-]*)").match(text, pos)
-            return m.group(1) if m else ""
-        if end < 0:
-            return ""
-        pos = end + 1
-    return ""
-
-
-def element_text(elem: Element | None) -> str:
-    """Text of an element with its inline markup (``<i>``, ``<sup>``, MathML) flattened.
-
-    Iterative, so absurdly deep nesting cannot exhaust the stack; MathML is written
-    without spaces between its tokens ('VO2max', not 'V O 2 m a x').
-
-    >>> from xml.etree.ElementTree import fromstring
-    >>> element_text(fromstring("<t>A <i>TERT</i> gene<sup>2</sup></t>"))
-    'A TERT gene2'
-    """
-    if elem is None:
-        return ""
-    parts: list[str] = []
-    stack: list[Any] = [elem]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            parts.append(item)
-            continue
-        if isinstance(item.tag, str) and item.tag.startswith(_MATHML):
-            parts.append(" " + (item.get("alttext") or "".join(t.strip() for t in item.itertext())) + " ")
-            continue
-        if item.text:
-            parts.append(item.text)
-        for child in reversed(list(item)):
-            if child.tail:
-                stack.append(child.tail)
-            stack.append(child)
-    return re.sub(r"\s+", " ", "".join(parts)).strip()
-
-
-def _parse_error_line(exc: BaseException) -> int | None:
-    position = getattr(exc, "position", None)
-    return position[0] if isinstance(position, tuple) and position else None
-
-
-@dataclass
-class XmlRecords:
-    """What :func:`xml_records` found: the root element, the record elements, and the damage."""
-
-    root: Element | None
-    broken: tuple[int | None, int | None, str] | None  # (record, line, reason) when parsing stopped early
-
-
-def xml_records(data: bytes, name: str, *, record_tags: set[str], on_root: Callable[[Element], None],
-                on_record: Callable[[int, Element], None]) -> XmlRecords:
-    """Parse XML safely and incrementally, calling ``on_record(number, element)`` per record.
-
-    Records are the children of the root whose local name is in ``record_tags``; each is
-    cleared after ``on_record`` so large files stay small in memory. ``on_root`` sees the
-    root element first and may raise to refuse the document.
-
-    Raises
-    ------
-    InputError
-        When the document declares entities (refused, never expanded) or is not
-        well-formed before its first record.
-    """
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import iterparse
-
-    root: Element | None = None
-    depth = 0
-    started = 0  # records whose start tag was seen
-    open_record = False
-    try:
-        for event, elem in iterparse(io.BytesIO(data), events=("start", "end"),
-                                     forbid_dtd=False, forbid_entities=True, forbid_external=True):
-            if event == "start":
-                depth += 1
-                if root is None:
-                    root = elem
-                    on_root(elem)
-                elif depth == 2 and local_name(elem.tag) in record_tags:
-                    started += 1
-                    open_record = True
-                continue
-            depth -= 1
-            if depth == 1 and open_record and local_name(elem.tag) in record_tags:
-                open_record = False
-                on_record(started, elem)
-                elem.clear()
-    except LitscopeError:
-        raise  # refused by on_root / on_record (RecordError, FeedError): not a parse error
-    except DefusedXmlException as exc:
-        raise InputError("refused unsafe XML: the document declares entities or external "
-                         f"references ({type(exc).__name__}); they are never expanded", file=name) from exc
-    except (ParseError, ValueError, LookupError, UnicodeError, SyntaxError) as exc:
-        line = _parse_error_line(exc)
-        if root is None or (started == 0 and not open_record):
-            raise InputError(f"not well-formed XML: {exc}", file=name, line=line) from exc
-        if open_record:
-            return XmlRecords(root, (started, line, f"malformed XML inside the record: {exc}"))
-        return XmlRecords(root, (None, line, f"malformed XML after record {started}: {exc}; "
-                                             "the rest of the file could not be read"))
-    if root is None:
-        raise InputError("not XML: no root element", file=name)
-    return XmlRecords(root, None)
-
-
-def declared_encoding(data: bytes) -> str:
-    """Encoding named in the XML declaration (default utf-8)."""
-    m = re.match(rb"\s*<\?xml[^>]*encoding=[\"']([A-Za-z0-9._-]+)[\"']", data)
-    return m.group(1).decode("ascii").lower() if m else "utf-8"
-
-
-def xml_bytes(path: PathOrBuffer, encoding: str | None) -> tuple[bytes, str]:
-    """Bytes to parse and the encoding they are in; an explicit encoding is transcoded to UTF-8."""
-    data = read_bytes(path)
-    if isinstance(data, str):  # pragma: no cover - read_bytes always returns bytes
-        data = data.encode("utf-8")
-    if not encoding:
-        return data, declared_encoding(data)
-    try:
-        text = data.decode(encoding)
-    except (UnicodeDecodeError, LookupError) as exc:
-        raise InputError(f"cannot decode as {encoding}: {exc}", file=source_name(path)) from exc
-    text = re.sub(r"^(\s*<\?xml[^>]*encoding=)[\"'][^\"']*[\"']", r'\1"utf-8"', text.lstrip("\ufeff"))
-    return text.encode("utf-8"), encoding
-
-
-def start_lines(data: bytes, pattern: bytes) -> list[int]:
-    """1-based line numbers where each match of ``pattern`` starts (record start tags)."""
-    lines, last, line = [], 0, 1
-    for m in re.finditer(pattern, data):
-        line += data.count(b"\n", last, m.start())
-        last = m.start()
-        lines.append(line)
-    return lines
 
 
 # ---------------------------------------------------------------- sniffing
@@ -429,17 +256,6 @@ def read_pubmed_xml(path: PathOrBuffer, *, encoding: str | None = None, errors: 
     """
     name = source_name(path)
     data, used = xml_bytes(path, encoding)
-    lines = start_lines(data, rb"<(?:PubmedArticle|PubmedBookArticle|article)[\s>]")
-    records: list[dict[str, Any]] = []
-    skipped: list[SkippedRecord] = []
-
-    def line_of(number: int | None) -> int | None:
-        return lines[number - 1] if number and len(lines) >= number else None
-
-    def bad(number: int | None, line: int | None, reason: str) -> None:
-        if errors == "raise":
-            raise RecordError(reason, file=name, record=number, line=line)
-        skipped.append(SkippedRecord(name, number, line, reason))
 
     def on_root(root: Element) -> None:
         tag = local_name(root.tag)
@@ -448,32 +264,39 @@ def read_pubmed_xml(path: PathOrBuffer, *, encoding: str | None = None, errors: 
         if tag not in _ROOTS:
             raise InputError(f"not PubMed or PMC XML (root element <{tag}>)", file=name)
 
-    def on_record(number: int, elem: Element) -> None:
+    def on_record(elem: Element) -> dict[str, Any] | Bad:
         tag = local_name(elem.tag)
         try:
             rec = _PARSERS[tag](elem)
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            bad(number, line_of(number), f"cannot read <{tag}>: {exc}")
-            return
+            return Bad(f"cannot read <{tag}>: {exc}")
         if not (clean_text(rec["title"]).rstrip(" .") or clean_text(rec["abstract"])):
-            bad(number, line_of(number), "record has neither title nor abstract")
-            return
-        rec["source_record"] = number
-        records.append(rec)
+            return Bad("record has neither title nor abstract")
+        return rec
 
-    result = xml_records(data, name, record_tags=_RECORD_TAGS, on_root=on_root, on_record=on_record)
+    result = xml_records(data, name, record_tags=_RECORD_TAGS, on_root=on_root, on_record=on_record,
+                         errors=errors)
     root = result.root
     if root is not None and local_name(root.tag) in _ERROR_ROOTS:
         messages = [element_text(e) for e in root.iter() if local_name(e.tag) == "ERROR"]
         if messages:
             raise FeedError(f"PubMed E-utilities error: {'; '.join(m for m in messages if m)}", file=name)
         raise InputError(f"not PubMed or PMC XML (root element <{local_name(root.tag)}>)", file=name)
-    if root is not None and local_name(root.tag) in ("PubmedArticle", "article") and not records and not skipped \
-            and result.broken is None:
-        on_record(1, root)  # a single article saved on its own
-    if result.broken is not None:
-        number, line, reason = result.broken
-        bad(number, line, reason)
+    records: list[dict[str, Any]] = []
+    for number, _, rec in result.items:
+        rec["source_record"] = number
+        records.append(rec)
+    skipped: list[SkippedRecord] = list(result.skipped)
+    if root is not None and local_name(root.tag) in ("PubmedArticle", "article") and not records and not skipped:
+        single = on_record(root)  # a single article saved on its own
+        if isinstance(single, Bad):
+            if errors == "raise":
+                raise RecordError(single.reason, file=name, record=1)
+            skipped.append(SkippedRecord(name, 1, None, single.reason))
+        else:
+            single["source_record"] = 1
+            records.append(single)
     df = to_frame(records, source_format=FORMAT, source_file=name, skipped=skipped)
     df.attrs["encoding"] = used
+    df.attrs["notes"] = result.notes
     return df
