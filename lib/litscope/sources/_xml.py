@@ -65,15 +65,14 @@ def local_name(tag: Any) -> str:
 
 _SPACE = re.compile(r"\s*")
 _NAME = re.compile(r"[A-Za-z_][\w.:-]*")
-# Up to the DOCTYPE's '[' or '>': one character class, so a long run of spaces is scanned once.
-_DOCTYPE_HEAD = re.compile(r"<!DOCTYPE[^\[>]*", re.I)
+# After '<!DOCTYPE', up to its '[' or '>': one character class, so a long run of spaces is scanned once.
+_DOCTYPE_HEAD = re.compile(r"[^\[>]*")
 _DOCTYPE_NAME = re.compile(r"<!DOCTYPE\s+([A-Za-z_][\w.:-]*)", re.I)
 
 
 def _doctype_end(text: str, pos: int) -> int:
     """Offset just past the DOCTYPE starting at ``pos``, or -1 when it does not end; linear."""
-    head = _DOCTYPE_HEAD.match(text, pos)
-    at = head.end() if head else len(text)
+    at = _DOCTYPE_HEAD.match(text, pos + 9).end()
     if at >= len(text):
         return -1
     if text[at] == ">":
@@ -204,8 +203,8 @@ def parse_error_text(exc: BaseException) -> str:
     return re.sub(r":? line \d+, column \d+$", "", str(exc)) or type(exc).__name__
 
 
-def guarded_events(data: bytes) -> Iterator[tuple[str, Element, int]]:
-    """``(event, element, depth)`` for the start and end of each element, parsed safely.
+def guarded_events(data: bytes | Any) -> Iterator[tuple[str, Element, int]]:
+    """``(event, element, depth)`` for the start and end of each element of bytes or a binary file, parsed safely.
 
     Raises
     ------
@@ -218,7 +217,8 @@ def guarded_events(data: bytes) -> Iterator[tuple[str, Element, int]]:
     from defusedxml.ElementTree import iterparse
 
     depth = 0
-    for event, elem in iterparse(io.BytesIO(data), events=("start", "end"),
+    source = io.BytesIO(data) if isinstance(data, (bytes, bytearray)) else data
+    for event, elem in iterparse(source, events=("start", "end"),
                                  forbid_dtd=False, forbid_entities=True, forbid_external=True):
         if event == "start":
             depth += 1

@@ -123,11 +123,30 @@ def record_lines(data: bytes, record_tags: set[str]) -> list[int]:
     return _lines_at(view[0], record_starts(view[0], record_tags, span[1] if span else 0))
 
 
-def parse_fragment(prefix: bytes, body: bytes, suffix: bytes) -> Element:
-    """Parse ``prefix + body + suffix`` with the same safe parser and caps as the streaming pass."""
+class _Pieces:
+    """A binary reader over ``prefix + view[start:end] + suffix`` that copies no more than one read."""
+
+    def __init__(self, prefix: bytes, view: bytes, start: int, end: int, suffix: bytes) -> None:
+        self._parts = [memoryview(prefix), memoryview(view)[start:end], memoryview(suffix)]
+
+    def read(self, size: int = -1) -> bytes:
+        out = bytearray()
+        while self._parts and (size < 0 or len(out) < size):
+            part = self._parts[0]
+            take = len(part) if size < 0 else min(len(part), size - len(out))
+            out += part[:take]
+            if take == len(part):
+                self._parts.pop(0)
+            else:
+                self._parts[0] = part[take:]
+        return bytes(out)
+
+
+def parse_fragment(prefix: bytes, view: bytes, start: int, end: int, suffix: bytes) -> Element:
+    """Parse ``prefix + view[start:end] + suffix`` with the same safe parser and caps as the streaming pass."""
     root: Element | None = None
     counts = [0]
-    for event, elem, _ in guarded_events(prefix + body + suffix):
+    for event, elem, _ in guarded_events(_Pieces(prefix, view, start, end, suffix)):
         if event == "start":
             count_element(counts)
             if root is None:
@@ -171,7 +190,7 @@ def recover(data: bytes, name: str, cause: BaseException, found: XmlRecords, *, 
               + re.sub(rb"[\r\n]", b" ", view[start:tag_end]))
     suffix = b"</" + qname + b">"
     try:
-        bare_root = parse_fragment(prefix, b"", suffix)
+        bare_root = parse_fragment(prefix, b"", 0, 0, suffix)
     except failures as exc:
         raise InputError(f"not well-formed XML: the root element's start tag is broken ({why})"
                          f"{_lost(len(starts))}", file=name, line=parse_error_line(cause)) from exc
@@ -179,7 +198,7 @@ def recover(data: bytes, name: str, cause: BaseException, found: XmlRecords, *, 
         raise InputError(f"not well-formed XML: {why}", file=name, line=parse_error_line(cause)) from cause
     lines = _lines_at(view, starts)
     try:
-        header_root = parse_fragment(prefix, view[tag_end:starts[0]], suffix)
+        header_root = parse_fragment(prefix, view, tag_end, starts[0], suffix)
     except failures as exc:
         header_root = None
         found.notes.append({"file": name, "record": None, "line": lines[0],
@@ -196,16 +215,16 @@ def recover(data: bytes, name: str, cause: BaseException, found: XmlRecords, *, 
     region_end = root_end if closed else len(view)
     for index, offset in enumerate(starts):
         number, line, last = index + 1, lines[index], index + 1 == len(starts)
-        body = view[offset:starts[index + 1] if not last else region_end]
+        end = starts[index + 1] if not last else region_end
         damage = None
         try:
-            elem = _record(parse_fragment(prefix, body, suffix), record_tags)
+            elem = _record(parse_fragment(prefix, view, offset, end, suffix), record_tags)
         except failures as exc:
             elem = None
-            close = None if isinstance(exc, TooBig) else end_tag.search(body)
+            close = None if isinstance(exc, TooBig) else end_tag.search(view, offset, end)
             if close is not None:
                 try:  # the record may be whole, and the damage after its end tag
-                    elem = _record(parse_fragment(prefix, body[:close.end()], suffix), record_tags)
+                    elem = _record(parse_fragment(prefix, view, offset, close.end(), suffix), record_tags)
                 except failures:
                     elem = None
             if elem is None:
@@ -215,7 +234,7 @@ def recover(data: bytes, name: str, cause: BaseException, found: XmlRecords, *, 
                 continue
             where = ("after the last record; the rest of the file could not be read" if last
                      else f"between records {number} and {number + 1}")
-            damage = (None, line + body.count(b"\n", 0, close.end()), f"malformed XML {where}: {_at(exc, line)}",
+            damage = (None, line + view.count(b"\n", offset, close.end()), f"malformed XML {where}: {_at(exc, line)}",
                       exc)
         keep(number, line, on_record(elem) if elem is not None else Bad("no record element"))
         if damage:
