@@ -14,14 +14,9 @@ import pytest
 import litscope
 from litscope import paths
 from litscope.errors import ParameterError
-from litscope.topics import (
-    PhraseAnalyzer,
-    _title_spans,
-    _edge_words,
-    default_settings,
-    stop_words,
-    tidy_label,
-)
+from litscope.topics import PhraseAnalyzer, default_settings, stop_words, tidy_label
+from litscope.topics.labels import _title_spans
+from litscope.topics.vocabulary import _edge_words
 
 # ------------------------------------------------------------------ fast: helpers
 
@@ -290,7 +285,7 @@ def test_a_mixed_topic_is_split():
 
 
 def test_word_spread_and_vagueness_prefer_specific_words():
-    from litscope.topics import _Corpus, _vagueness, word_spread
+    from litscope.topics.labels import _Corpus, _vagueness, word_spread
 
     texts = ["language models for vocabulary expansion", "language models vocabulary expansion",
              "language models for math", "language models math word problems",
@@ -314,7 +309,8 @@ class _HashEmbedder:
 
 
 def test_parent_label_never_repeats_a_child_label():
-    from litscope.topics import _choose_labels, _Corpus
+    from litscope.topics.label_choice import _choose_labels
+    from litscope.topics.labels import _Corpus
 
     texts = ["agent behavior of LLM agents", "agent behavior in simulations", "LLM agents cooperate",
              "agent behavior and LLM agents", "social simulation with LLM agents"]

@@ -1,0 +1,161 @@
+"""Topic coherence, and the refinement of assignments: mixed topics split, outliers placed or left out."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from typing import Sequence
+
+import numpy as np
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _normalise_rows(x: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    return x / np.where(norms > 0, norms, 1.0)
+
+
+def _centroids(emb: np.ndarray, labels: np.ndarray, ids: Sequence[int]) -> np.ndarray:
+    return _normalise_rows(np.stack([emb[labels == t].mean(axis=0) for t in ids])) if len(ids) \
+        else np.zeros((0, emb.shape[1]), dtype=np.float32)
+
+
+def topic_coherence(X: np.ndarray, labels: np.ndarray) -> dict[int, float]:
+    """Mean cosine similarity of each topic's papers to the topic centroid.
+
+    ``X`` holds unit rows; topic ``-1`` (unassigned) is left out.
+
+    Examples
+    --------
+    >>> X = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    >>> topic_coherence(X, np.array([0, 0, -1]))
+    {0: 1.0}
+    """
+    ids = sorted(set(np.asarray(labels).tolist()) - {-1})
+    C = _centroids(X, np.asarray(labels), ids)
+    return {int(t): round(float((X[labels == t] @ C[i]).mean()), 6) for i, t in enumerate(ids)}
+
+
+def _split_topic(Xm: np.ndarray, min_size: int) -> np.ndarray | None:
+    """Split one mixed topic's papers (unit rows) into coherent parts; ``-1`` for the leftovers.
+
+    Ward clustering into 2-5 parts, the number chosen by cosine silhouette; parts
+    smaller than ``min_size`` become leftovers, and a split must keep at least
+    half of the papers in parts.  ``None`` when no split does or the best silhouette says the topic has no structure.
+    """
+    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.metrics import silhouette_score
+
+    m = len(Xm)
+    best = None
+    for parts in range(2, min(5, m // 2) + 1):
+        cut = AgglomerativeClustering(n_clusters=parts, linkage="ward").fit_predict(Xm)
+        sizes = Counter(cut.tolist())
+        if sum(c for c in sizes.values() if c >= min_size) < m / 2:
+            continue  # a split that leaves most papers out shatters the topic instead
+        score = float(silhouette_score(Xm, cut, metric="cosine"))
+        if best is None or score > best[0] + 1e-9:
+            best = (score, cut)
+    if best is None or best[0] <= 0.02:
+        return None
+    cut = best[1]
+    sizes = Counter(cut.tolist())
+    # biggest part first (ties: the part holding the earliest paper) so ids are stable
+    big = sorted((p for p in sizes if sizes[p] >= min_size),
+                 key=lambda p: (-sizes[p], int(np.flatnonzero(cut == p)[0])))
+    if not big:
+        return None
+    out = np.full(m, -1, dtype=int)
+    for j, p in enumerate(big):
+        out[cut == p] = j
+    return out
+
+
+def refine_assignments(X: np.ndarray, labels: np.ndarray, *, min_size: int,
+                       threshold: float | None = None, floor: float = 0.35,
+                       percentile: float = 10.0, max_unassigned: float = 0.12,
+                       split_gap: float = 0.05, params: dict | None = None) -> np.ndarray:
+    """Split mixed topics, then give an unassigned paper a topic only when it is close to one.
+
+    1. A topic of at least ``2 * min_size`` papers whose coherence (mean cosine
+       to its centroid, :func:`topic_coherence`) is more than ``split_gap``
+       below the median coherence of all topics is split into coherent parts
+       (:func:`_split_topic`); parts under ``min_size`` papers become unassigned.
+    2. An unassigned paper joins its nearest topic when its cosine similarity to
+       that topic's centroid reaches the threshold: ``threshold`` when given,
+       otherwise the ``percentile``-th percentile of the assigned papers'
+       similarity to their own centroid (at least ``floor``), so "close" means
+       as close as the corpus's typical topic members.
+    3. If more than ``max_unassigned`` of the papers would stay unassigned, the
+       closest of them join their nearest topic until the share is reached.
+
+    ``X`` holds unit rows.  Returns new labels (the input is not changed);
+    ``params`` (when given) records the splits and the threshold used.
+
+    Examples
+    --------
+    >>> X = np.array([[1, 0, 0], [0.99, 0.14, 0], [0.98, 0, 0.2], [0, 1, 0], [0.1, 0.99, 0], [0, 0, 1.0]])
+    >>> X = X / np.linalg.norm(X, axis=1, keepdims=True)
+    >>> refine_assignments(X, np.array([0, 0, -1, 1, 1, -1]), min_size=2, threshold=0.9,
+    ...                    max_unassigned=0.5).tolist()
+    [0, 0, 0, 1, 1, -1]
+    """
+    labels = np.asarray(labels, dtype=int).copy()
+    params = params if params is not None else {}
+    ids = sorted(set(labels.tolist()) - {-1})
+    if not ids:
+        return labels
+    # 1. split topics far less coherent than the others
+    coherence = topic_coherence(X, labels)
+    typical = float(np.median(list(coherence.values())))
+    params["topic_coherence_median"] = round(typical, 4)
+    next_id = max(ids) + 1
+    splits = []
+    queue = list(ids) if len(ids) >= 2 else []
+    while queue:  # a part that is still mixed is split again
+        t = queue.pop(0)
+        members = np.flatnonzero(labels == t)
+        if len(members) < 2 * min_size:
+            continue
+        coh = topic_coherence(X[members], np.zeros(len(members), dtype=int))[0]
+        if coh >= typical - split_gap:
+            continue
+        parts = _split_topic(X[members], min_size)
+        if parts is None:
+            continue
+        new_ids = [t] + list(range(next_id, next_id + int(parts.max())))
+        next_id += int(parts.max())
+        labels[members] = [new_ids[p] if p >= 0 else -1 for p in parts]
+        params.setdefault("_split_left", []).extend(int(i) for i in members[parts == -1])
+        splits.append({"topic": int(t), "coherence": coh, "into": [int((parts == p).sum())
+                       for p in range(int(parts.max()) + 1)], "left_out": int((parts == -1).sum())})
+        queue.extend(new_ids)
+    params["split_topics"] = splits
+
+    # 2. outliers join a topic only when as close as its typical members
+    ids = sorted(set(labels.tolist()) - {-1})
+    C = _centroids(X, labels, ids)
+    sim = X @ C.T
+    pos = {t: i for i, t in enumerate(ids)}
+    assigned = np.flatnonzero(labels != -1)
+    own = sim[assigned, [pos[t] for t in labels[assigned]]]
+    if threshold is None:
+        threshold = max(floor, float(np.percentile(own, percentile)))
+    params["outlier_threshold_used"] = round(float(threshold), 4)
+    noise = np.flatnonzero(labels == -1)
+    best = sim[noise].argmax(axis=1) if len(noise) else np.zeros(0, dtype=int)
+    best_sim = sim[noise, best] if len(noise) else np.zeros(0)
+    join = best_sim >= threshold
+    # 3. but never leave more than max_unassigned of the corpus out
+    room = int(math.floor(max_unassigned * len(labels)))
+    left = np.flatnonzero(~join)
+    if len(left) > room:
+        closest = left[np.lexsort((left, -best_sim[left]))][:len(left) - room]
+        join[closest] = True
+        params["joined_below_threshold"] = int(len(closest))
+    else:
+        params["joined_below_threshold"] = 0
+    labels[noise[join]] = [ids[b] for b in best[join]]
+    return labels
