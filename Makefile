@@ -17,6 +17,7 @@ NAME     ?= sample
 INPUTS   ?= data/samples/hf-papers-listing.txt
 BENCH    ?= pipeline_bench
 PYTEST_ARGS ?=
+LAB_ARGS ?=
 KERNEL   := $(VENV)/share/jupyter/kernels/python3/kernel.json
 
 .PHONY: help setup review test lab bench clean
@@ -46,9 +47,10 @@ $(STAMP): pyproject.toml
 	$(PIP) install $(PIP_Q) --upgrade pip setuptools wheel
 	$(PIP) install $(PIP_Q) "$(TORCH)"
 	$(PIP) install $(PIP_Q) -e ".[all]"
-	@if [ ! -f "$(KERNEL)" ]; then \
+	@# ipykernel's wheel ships a "Python 3 (ipykernel)" spec; ours names the project in Lab's launcher
+	@if ! grep -qs '"Python 3 (litscope)"' "$(KERNEL)"; then \
 	  echo "installing the Jupyter kernelspec for $(VENV)"; \
-	  $(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (litscope)"; \
+	  $(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (litscope)" >/dev/null; \
 	fi
 	@if command -v chromium >/dev/null || command -v chromium-browser >/dev/null \
 	    || command -v google-chrome >/dev/null || command -v google-chrome-stable >/dev/null \
@@ -71,8 +73,9 @@ review: setup ## review the sample corpus -> reports/sample/ (NAME=..., INPUTS=.
 test: setup ## run the test suite (PYTEST_ARGS='-m "not slow"' to skip the model tests)
 	$(PY) -m pytest tests lib/litscope $(PYTEST_ARGS)
 
-lab: setup ## open the notebooks in JupyterLab
-	$(VENV)/bin/jupyter lab notebooks/
+lab: setup ## open the notebooks in JupyterLab (LAB_ARGS=... for more options)
+	@# root is normal in containers; Jupyter refuses it without --allow-root
+	$(VENV)/bin/jupyter lab notebooks/ $$( [ "$$(id -u)" = 0 ] && echo --allow-root ) $(LAB_ARGS)
 
 bench: setup ## time the pipeline stages (BENCH="pipeline_bench topic_quality ..." to choose)
 	@for b in $(BENCH); do echo "== bench/$$b.py"; HF_HUB_OFFLINE=1 $(PY) bench/$$b.py; done
