@@ -11,8 +11,9 @@ One reader for every JSON shape litscope knows; the shape is chosen per record
 * CSL-JSON (Zotero, Better BibTeX, citeproc), Zotero API items;
 * Google Scholar result lists, and generic lists of flat dicts (title, abstract, authors, year, doi...).
 
-A top-level list and JSON Lines are parsed record by record, so a file cut short still
-loads its good records and lists the damage. An API error response raises
+A top-level list, the list of records in an API envelope, and JSON Lines are read record by
+record when damaged (:mod:`litscope.sources._json_recover`): a record with a missing comma,
+brace or quote is listed with its number, line and reason, and the records after it load. An API error response raises
 :class:`~litscope.errors.FeedError`; JSON that holds no records (an author profile
 without papers, a list of numbers) raises :class:`~litscope.errors.InputError`.
 
@@ -31,13 +32,14 @@ from __future__ import annotations
 import json as _json
 import re
 from collections import Counter
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 import pandas as pd
 
-from ..errors import InputError, LitscopeError, RecordError
+from ..errors import FeedError, InputError, LitscopeError, RecordError
 from ..schema import SkippedRecord, to_frame
 from ._io import PathOrBuffer, Sample, read_text, source_name
+from ._json_recover import envelope_list, estimate_records, recover_list
 from ._json_shapes import to_record, unwrap
 
 FORMAT = "json"
@@ -81,7 +83,10 @@ class _Parsed:
     def __init__(self, mode: str) -> None:
         self.mode = mode  # 'document', 'array' or 'lines'
         self.values: list[tuple[int | None, Any]] = []
-        self.failures: list[tuple[int | None, str]] = []
+        self.numbers: list[int] | None = None  # element numbers of the values, when some elements failed
+        self.failures: list[tuple[int | None, int | None, str]] = []  # (element number, line, reason)
+        self.notes: list[tuple[int | None, int | None, str]] = []
+        self.envelope: Any = None  # a damaged envelope around a recovered list, when it parses without it
 
 
 def _line_at(text: str, pos: int, cache: list[int]) -> int:
@@ -103,37 +108,48 @@ def _describe(exc: BaseException) -> str:
 
 
 def _parse_array(text: str) -> _Parsed:
-    """A top-level list, element by element, so a broken tail keeps the good head."""
+    """A top-level list: parsed in one pass, or element by element when any of it is damaged."""
     parsed = _Parsed("array")
     cache = [0, 1]
     pos = _WS.match(text, 1).end()
-    if text.startswith("]", pos):
-        pos = _WS.match(text, pos + 1).end()
-        if pos < len(text):
-            parsed.failures.append((_line_at(text, pos, cache), "extra data after the JSON list"))
+    if text.startswith("]", pos) and _WS.match(text, pos + 1).end() == len(text):
         return parsed
     while True:
         line = _line_at(text, pos, cache)
         try:
             value, end = _DECODER.raw_decode(text, pos)
-        except (ValueError, RecursionError) as exc:
-            parsed.failures.append((line, f"malformed JSON in element {len(parsed.values) + 1}: {_describe(exc)}; "
-                                          "the rest of the file could not be read"))
-            return parsed
+        except (ValueError, RecursionError):
+            return _recovered(text, 0)
         parsed.values.append((line, value))
         pos = _WS.match(text, end).end()
         if text.startswith(",", pos):
             pos = _WS.match(text, pos + 1).end()
             continue
-        if text.startswith("]", pos):
-            pos = _WS.match(text, pos + 1).end()
-            if pos < len(text):
-                parsed.failures.append((_line_at(text, pos, cache), "extra data after the JSON list"))
+        if text.startswith("]", pos) and _WS.match(text, pos + 1).end() == len(text):
             return parsed
-        what = "the file ends" if pos >= len(text) else f"found {text[pos:pos + 10]!r}"
-        parsed.failures.append((_line_at(text, pos, cache), f"malformed JSON after element {len(parsed.values)}: "
-                                                            f"expected ',' or ']', {what}"))
-        return parsed
+        return _recovered(text, 0)
+
+
+def _recovered(text: str, at: int, *, top_level: bool = True) -> _Parsed:
+    """The list opening at ``at``, read element by element (:mod:`._json_recover`)."""
+    found = recover_list(text, at, top_level=top_level)
+    parsed = _Parsed("array")
+    parsed.values = [(line, value) for _, line, value in found.values]
+    parsed.numbers = [number for number, _, _ in found.values]
+    parsed.failures = list(found.failures)
+    parsed.notes = list(found.notes)
+    if not top_level:
+        envelope = None
+        if found.end is not None:
+            try:
+                envelope = _json.loads(text[:at] + "[]" + text[found.end + 1:])
+            except (ValueError, RecursionError):
+                envelope = None
+        if envelope is None:
+            parsed.notes.append((None, 1, "malformed JSON around the list of records; the records were read "
+                                          "one by one"))
+        parsed.envelope = envelope
+    return parsed
 
 
 def _parse_sequence(text: str) -> _Parsed:
@@ -146,7 +162,7 @@ def _parse_sequence(text: str) -> _Parsed:
         try:
             value, end = _DECODER.raw_decode(text, pos)
         except (ValueError, RecursionError) as exc:
-            parsed.failures.append((line, f"malformed JSON: {_describe(exc)}"))
+            parsed.failures.append((None, line, f"malformed JSON: {_describe(exc)}"))
             nxt = re.compile(r"\n[ \t]*[{\[]").search(text, pos + 1)
             if not nxt:
                 break
@@ -188,8 +204,13 @@ def parse(text: str, name: str) -> _Parsed:
                 first_ok = False
         if msg == "Extra data" or first_ok:
             return _parse_sequence(stripped)
-        raise InputError(f"not valid JSON: {_describe(exc)}", file=name,
-                         line=getattr(exc, "lineno", None)) from exc
+        at = envelope_list(stripped)
+        if at is not None:  # an API envelope ({"data": [...]}) whose list can be read element by element
+            return _recovered(stripped, at, top_level=False)
+        lost = estimate_records(stripped)
+        raise InputError(f"not valid JSON: {_describe(exc)}" + (f"; about {lost} record{'s' if lost != 1 else ''}"
+                                                               " in it could not be read" if lost else ""),
+                         file=name, line=getattr(exc, "lineno", None)) from exc
     parsed = _Parsed("document")
     parsed.values.append((None, value))
     return parsed
@@ -197,9 +218,10 @@ def parse(text: str, name: str) -> _Parsed:
 
 # ---------------------------------------------------------------- records
 
-def candidates(parsed: _Parsed, name: str, *, errors: str = "skip") -> tuple[list[tuple[int | None, Any]],
-                                                                                list[tuple[int | None, str]]]:
-    """Record candidates with their lines, and the documents that held none (JSON Lines only).
+def candidates(parsed: _Parsed, name: str, *, errors: str = "skip") -> tuple[
+        list[tuple[int | None, Any]], list[tuple[int | None, str]], list[int] | None]:
+    """Record candidates with their lines, the documents that held none (JSON Lines only), and
+    the candidates' record numbers when they are not 1, 2, 3... (elements of a damaged list).
 
     Raises
     ------
@@ -208,13 +230,20 @@ def candidates(parsed: _Parsed, name: str, *, errors: str = "skip") -> tuple[lis
     """
     if parsed.mode == "document":
         _, value = parsed.values[0]
-        return [(None, item) for item in unwrap(value, file=name)], []
+        return [(None, item) for item in unwrap(value, file=name)], [], None
     if parsed.mode == "array":
+        if isinstance(parsed.envelope, dict):
+            try:
+                unwrap(parsed.envelope, file=name)  # an API error response raises here
+            except FeedError:
+                raise
+            except InputError:
+                pass  # its list was taken out to be read element by element
         values = [v for _, v in parsed.values]
         items = unwrap(values, file=name) if values else []
         if items is values:
-            return list(parsed.values), []
-        return [(None, item) for item in items], []
+            return list(parsed.values), [], parsed.numbers
+        return [(None, item) for item in items], [], None
     out: list[tuple[int | None, Any]] = []
     problems: list[tuple[int | None, str]] = []
     for line, value in parsed.values:
@@ -229,16 +258,17 @@ def candidates(parsed: _Parsed, name: str, *, errors: str = "skip") -> tuple[lis
             problems.append((line, getattr(exc, "message", str(exc))))
             continue
         out.extend((line, item) for item in items)
-    return out, problems
+    return out, problems, None
 
 
-def records_from(items: Iterable[tuple[int | None, Any]], name: str, *, errors: str,
-                 first: int = 1) -> tuple[list[dict[str, Any]], list[SkippedRecord], Counter]:
-    """Map candidates to raw records, numbering them from ``first``; bad ones skipped or raised."""
+def records_from(items: Iterable[tuple[int | None, Any]], name: str, *, errors: str, first: int = 1,
+                 numbers: Sequence[int] | None = None) -> tuple[list[dict[str, Any]], list[SkippedRecord], Counter]:
+    """Map candidates to raw records, numbering them from ``first`` (or by ``numbers``); bad ones skipped or raised."""
     records: list[dict[str, Any]] = []
     skipped: list[SkippedRecord] = []
     shapes: Counter = Counter()
-    for number, (line, item) in enumerate(items, start=first):
+    for index, (line, item) in enumerate(items):
+        number = numbers[index] if numbers is not None else first + index
         rec, shape = to_record(item)
         if rec is None:
             if errors == "raise":
@@ -281,17 +311,21 @@ def read_json(path: PathOrBuffer, *, encoding: str | None = None, errors: str = 
     name = source_name(path)
     text, used = read_text(path, encoding=encoding)
     parsed = parse(text, name)
-    items, problems = candidates(parsed, name, errors=errors)
-    if errors == "raise" and parsed.failures:
-        line, reason = parsed.failures[0]
-        raise RecordError(reason, file=name, record=len(parsed.values) + 1, line=line)
-    records, skipped, shapes = records_from(items, name, errors=errors)
+    items, problems, numbers = candidates(parsed, name, errors=errors)
+    # With damage, bad records are gathered first so that 'raise' names the first in the file.
+    records, skipped, shapes = records_from(items, name, errors="skip" if parsed.failures else errors,
+                                            numbers=numbers)
     for line, reason in problems:
         skipped.append(SkippedRecord(name, None, line, reason))
-    for line, reason in parsed.failures:
-        skipped.append(SkippedRecord(name, len(items) + 1 if parsed.mode == "array" else None, line, reason))
+    for number, line, reason in parsed.failures:
+        skipped.append(SkippedRecord(name, number, line, reason))
     skipped.sort(key=lambda s: (s.line is None, s.line or 0, s.record or 0))
+    if errors == "raise" and parsed.failures:
+        first = skipped[0]
+        raise RecordError(first.reason, file=name, record=first.record, line=first.line)
     df = to_frame(records, source_format=FORMAT, source_file=name, skipped=skipped)
     df.attrs["encoding"] = used
     df.attrs["shapes"] = dict(shapes)
+    df.attrs["notes"] = [{"file": name, "record": number, "line": line, "note": note}
+                         for number, line, note in parsed.notes]
     return df
