@@ -29,8 +29,10 @@ cache: bool = True  # reuse embeddings, topics and summaries of earlier runs'''
 
 SETUP = '''\
 import litscope
-from litscope import pipeline, report
+from litscope import params, pipeline, report
 from litscope.timing import StageTimer
+
+params.check_notebook(globals())  # refuse unknown names, wrong types, out-of-range values
 
 timer = StageTimer()
 parameters = dict(inputs=inputs, name=name, report_title=report_title, research_question=research_question,
@@ -49,6 +51,13 @@ review = pipeline.run(input_files, output_dir=out_dir, seed=seed, n_topics=n_top
 records, corpus, result = review.records, review.corpus, review.topics
 refs, summaries, syntheses = review.refs, review.summaries, review.syntheses'''
 
+CAVEATS = '''\
+from litscope import caveats, language
+
+languages = language.detect_languages(corpus)
+language.add_language_column(review.outputs["papers"], dict(zip(corpus["id"], languages)))
+caveats.display_caveats(caveats.compute_corpus_caveats(corpus, result, syntheses, languages=languages))'''
+
 
 def cells() -> list:
     md, code = new_markdown_cell, new_code_cell
@@ -58,6 +67,8 @@ def cells() -> list:
         code(COMPUTE),
         code("report.display_title(title, research_question=research_question, inputs=input_files,\n"
              "                     df=records, merged=corpus, n_topics=len(result.topics))"),
+        # Edge corpora (one paper, titles only, another language) say what they cannot give.
+        code(CAVEATS),
         md("## Corpus overview\n\n"
            "This section accounts for every record in the inputs: how many were read from each file, "
            "which could not be read and why, which were merged as duplicates, and how the remaining "
