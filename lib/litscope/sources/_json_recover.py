@@ -31,7 +31,7 @@ from ._json_shapes import ENVELOPE_KEYS
 # A string (closed on its line), a string left open (to the end of its line), a structural
 # character, or any other run (numbers, literals, garbage). Each alternative is linear.
 _TOKEN = re.compile(r'"[^"\\\n]*(?:\\[^\n][^"\\\n]*)*"|(?P<open>"[^\n]*)|[{}\[\],:]|[^\s"{}\[\],:]+')
-_MORE_ELEMENTS = re.compile(r"\s*,?\s*[{\[]")
+_MORE_ELEMENTS = re.compile(r"\s*(?:,\s*)?[{\[]")
 _TITLE_KEY = re.compile(r'"(?:title|Title|TITLE|display_name|article_title|paper_title)"\s*:')
 
 
@@ -81,101 +81,150 @@ class _Lines:
         return self.line
 
 
-def _spans(text: str, open_pos: int) -> tuple[list[tuple[int, int, str | None, bool]], int | None]:
-    """``(start, end, damage, comma_missing)`` of each element of the list opening at ``open_pos``, and its end."""
-    spans: list[tuple[int, int, str | None, bool]] = []
-    stack: list[str] = []  # containers open inside the current element
-    last = ""  # the kind of the previous token inside the element: one of '{[}],:' or 'v' (a value)
+_DECODER = json.JSONDecoder()
+_WS = re.compile(r"\s*")
+_UNPARSED = object()
+#: Kinds of the containers open inside an element are kept to this depth; deeper ones are only
+#: counted (json itself refuses such values), so a hostile text cannot grow the scan's memory.
+_DEPTH_KEPT = 1000
+
+
+def _spans(text: str, open_pos: int) -> tuple[list[tuple[int, int, str | None, bool, Any]], int | None]:
+    """Each element of the list opening at ``open_pos`` as ``(start, end, damage, comma_missing, value)``
+    (value is ``_UNPARSED`` for an element that did not parse whole), and the offset of the list's ``]``.
+    """
+    spans: list[tuple[int, int, str | None, bool, Any]] = []
+    kinds: list[str] = []  # containers open inside the current element
+    deeper = 0  # levels open past _DEPTH_KEPT
+    opened = {"{": 0, "[": 0}  # how many of each kind are in ``kinds``: O(1) 'is one open?'
+    # The previous token inside the element: one of '{[}],:', 'k' (a key) or 'v' (another value).
+    last = ""
     start: int | None = None
     value_end = 0  # end of the last complete top-level value of the element
     damage: str | None = None
-    comma_missing = False
+    comma_missing = False  # the current element follows the previous one without a comma
+    no_comma = False  # the previous element ended with its value, and no comma has come since
 
-    def finish(end: int) -> None:
-        nonlocal start, damage, comma_missing
+    def finish(end: int, value: Any = _UNPARSED) -> None:
+        nonlocal start, damage, comma_missing, deeper
         if start is not None:
-            if stack and damage is None:
-                damage = f"'{stack[-1]}' not closed"
-            spans.append((start, end, damage, comma_missing))
-        stack.clear()
+            if kinds and damage is None:
+                damage = f"'{kinds[-1]}' not closed"
+            spans.append((start, end, damage, comma_missing, value))
+        kinds.clear()
+        opened["{"] = opened["["] = deeper = 0
         start, damage, comma_missing = None, None, False
 
-    for m in _TOKEN.finditer(text, open_pos + 1):
-        token, pos = m.group(0), m.start()
-        first = token[0]
+    def push(kind: str) -> None:
+        nonlocal deeper
+        if len(kinds) >= _DEPTH_KEPT:
+            deeper += 1
+        else:
+            kinds.append(kind)
+            opened[kind] += 1
+
+    def pop() -> str:
+        nonlocal deeper
+        if deeper:
+            deeper -= 1
+            return kinds[-1]
+        kind = kinds.pop()
+        opened[kind] -= 1
+        return kind
+
+    pos = open_pos + 1
+    while True:
+        m = _TOKEN.search(text, pos)
+        if m is None:
+            break
+        pos = m.end()
+        at = m.start()
+        first = text[at]
         unclosed = m.lastgroup == "open"
-        if not stack:
+        if not kinds:
             if first == ",":
-                finish(pos)
+                finish(at)
+                no_comma = False
                 continue
             if first == "]":
-                if _MORE_ELEMENTS.match(text, m.end()):  # a stray ']': more elements follow
+                if _MORE_ELEMENTS.match(text, pos):  # a stray ']': more elements follow
                     damage = damage or "stray ']'"
                     continue
-                finish(pos)
-                return spans, pos
+                finish(at)
+                return spans, at
             if first == "}":
                 damage = damage or "stray '}'"
-                start = pos if start is None else start
+                start = at if start is None else start
                 continue
-            if start is not None and value_end and first not in ":":
+            if start is not None and value_end and first != ":":
                 finish(value_end)  # a value right after a whole value: the comma between them is missing
-                comma_missing = True
+                no_comma = True
             if start is None:
-                start = pos
+                start, comma_missing, no_comma = at, no_comma, False
+                if first in "{[":
+                    try:  # most elements are whole: parse them at once, tokens are for the damaged ones
+                        value, end = _DECODER.raw_decode(text, at)
+                    except (ValueError, RecursionError):
+                        pass
+                    else:
+                        finish(end, value)
+                        no_comma, pos = True, end
+                        continue
             if unclosed:
                 damage = damage or "string not closed on its line"
             if first == ":":  # an object whose '{' is lost
                 damage = damage or "object without '{'"
-                stack.append("{")
+                push("{")
                 last, value_end = ":", 0
             elif first in "{[":
-                stack.append(first)
+                push(first)
                 last, value_end = first, 0
             else:
-                value_end = m.end()
+                value_end = pos
             continue
         value_end = 0
-        top = stack[-1]
+        top = kinds[-1]
         if unclosed:
             damage = damage or "string not closed on its line"
         if first in "{[":
-            if top == "{" and last != ":":  # in an object a container must follow a key: the object was left open
+            if top == "{" and last not in ":k":  # in an object a container follows a key: the object was left open
                 damage = damage or "'{' not closed"
-                while stack and stack[-1] == "{":
-                    stack.pop()
-                if not stack:  # it was the element itself: this starts the next element
-                    finish(pos)
-                    start, comma_missing = pos, False
-            stack.append(first)
+                while kinds and kinds[-1] == "{":
+                    pop()
+                if not kinds:  # it was the element itself: this starts the next element
+                    finish(at)
+                    start, comma_missing = at, False
+            push(first)
             last = first
         elif first in "}]":
             want = "{" if first == "}" else "["
-            if want in stack:
-                if stack[-1] != want:
-                    damage = damage or f"'{stack[-1]}' not closed"
-                while stack.pop() != want:
+            if deeper:
+                pop()  # past the depth kept, any closer closes one level
+            elif opened[want]:
+                if top != want:
+                    damage = damage or f"'{top}' not closed"
+                while pop() != want:  # close what was left open inside
                     pass
-            elif first == "]" and not _MORE_ELEMENTS.match(text, m.end()):
-                finish(pos)  # the list ends with its last element left open
-                return spans, pos
+            elif first == "]" and not _MORE_ELEMENTS.match(text, pos):
+                finish(at)  # the list ends with its last element left open
+                return spans, at
             else:
                 damage = damage or f"stray '{first}'"
             last = first
-            if not stack:
-                value_end = m.end()
+            if not kinds:
+                value_end = pos
         elif first == ",":
             last = ","
         elif first == ":":
             last = ":"
             if top == "[":  # a key inside a list: the list was left open
                 damage = damage or "'[' not closed"
-                while stack and stack[-1] == "[":
-                    stack.pop()
-                if not stack:
-                    stack.append("{")
+                while kinds and kinds[-1] == "[":
+                    pop()
+                if not kinds:
+                    push("{")
         else:
-            last = "v"
+            last = "k" if first == '"' and top == "{" and last in "{," else "v"
     finish(len(text))
     return spans, None
 
@@ -188,13 +237,13 @@ def recover_list(text: str, open_pos: int, *, top_level: bool = True) -> Recover
     found = Recovered()
     lines = _Lines(text)
     spans, found.end = _spans(text, open_pos)
-    for number, (start, end, damage, comma_missing) in enumerate(spans, start=1):
+    for number, (start, end, damage, comma_missing, value) in enumerate(spans, start=1):
         line = lines.at(start)
         if comma_missing:
             found.notes.append((number, line, f"missing ',' before element {number}; read as two elements"))
-        piece = text[start:end]
+        piece = text[start:end] if value is _UNPARSED else ""
         try:
-            found.values.append((number, line, json.loads(piece)))
+            found.values.append((number, line, json.loads(piece) if value is _UNPARSED else value))
             continue
         except RecursionError:
             reason = "JSON nested too deeply"
@@ -209,7 +258,7 @@ def recover_list(text: str, open_pos: int, *, top_level: bool = True) -> Recover
         if not spans or spans[-1][2] is None:  # the last element is whole: the cut came after it
             found.failures.append((None, lines.at(len(text)), f"the list is not closed after element {len(spans)}; "
                                                                "the rest of the file could not be read"))
-    elif top_level and text[found.end + 1:].strip():
+    elif top_level and _WS.match(text, found.end + 1).end() < len(text):
         found.failures.append((None, lines.at(found.end + 1), "extra data after the JSON list"))
     return found
 
