@@ -7,10 +7,11 @@ those ends, using what JSON allows:
 
 * a missing comma between two elements: both are read (and a note says so);
 * a string cannot hold a raw line break, so an unterminated string ends with its line;
-* a ``{`` or ``[`` where an object expects a key means the object was left open;
+* a ``{`` or ``[`` right after a comma in an object means the object was left open;
 * a ``:`` inside a list means the list was left open;
 * a closer that matches an outer container closes the open ones inside it;
-* a ``]`` followed by ``, {`` is stray: more elements follow.
+* the list ends at the document's last ``]`` (at the ``]`` after which the envelope of an
+  API response parses, for a list inside one); any other unmatched ``]`` is stray.
 
 Examples
 --------
@@ -21,7 +22,7 @@ Examples
 
 from __future__ import annotations
 
-import json
+import json as _json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -81,152 +82,184 @@ class _Lines:
         return self.line
 
 
-_DECODER = json.JSONDecoder()
+_DECODER = _json.JSONDecoder()
 _WS = re.compile(r"\s*")
 _UNPARSED = object()
 #: Kinds of the containers open inside an element are kept to this depth; deeper ones are only
 #: counted (json itself refuses such values), so a hostile text cannot grow the scan's memory.
 _DEPTH_KEPT = 1000
+#: Trial parses of an envelope, to find where its list ends, before guessing from what follows.
+_END_TRIALS = 100
+#: ... and only where what is around the list is smaller than this (an envelope's other keys are few).
+_TRIAL_SIZE = 1 << 20
 
 
-def _spans(text: str, open_pos: int) -> tuple[list[tuple[int, int, str | None, bool, Any]], int | None]:
-    """Each element of the list opening at ``open_pos`` as ``(start, end, damage, comma_missing, value)``
-    (value is ``_UNPARSED`` for an element that did not parse whole), and the offset of the list's ``]``.
-    """
-    spans: list[tuple[int, int, str | None, bool, Any]] = []
-    kinds: list[str] = []  # containers open inside the current element
-    deeper = 0  # levels open past _DEPTH_KEPT
-    opened = {"{": 0, "[": 0}  # how many of each kind are in ``kinds``: O(1) 'is one open?'
-    # The previous token inside the element: one of '{[}],:', 'k' (a key) or 'v' (another value).
-    last = ""
-    start: int | None = None
-    value_end = 0  # end of the last complete top-level value of the element
-    damage: str | None = None
-    comma_missing = False  # the current element follows the previous one without a comma
-    no_comma = False  # the previous element ended with its value, and no comma has come since
+class _Scanner:
+    """One pass over a list: where each element starts and ends, and what damage it shows."""
 
-    def finish(end: int, value: Any = _UNPARSED) -> None:
-        nonlocal start, damage, comma_missing, deeper
-        if start is not None:
-            if kinds and damage is None:
-                damage = f"'{kinds[-1]}' not closed"
-            spans.append((start, end, damage, comma_missing, value))
-        kinds.clear()
-        opened["{"] = opened["["] = deeper = 0
-        start, damage, comma_missing = None, None, False
+    def __init__(self, text: str, open_pos: int, *, top_level: bool) -> None:
+        self.text, self.open_pos, self.top_level = text, open_pos, top_level
+        self.spans: list[tuple[int, int, str | None, bool, Any]] = []
+        self.final = _final_bracket(text) if top_level else None
+        self.trials = 0
+        self.kinds: list[str] = []  # containers open inside the current element
+        self.deeper = 0  # levels open past _DEPTH_KEPT
+        self.opened = {"{": 0, "[": 0}  # how many of each kind are in ``kinds``: O(1) 'is one open?'
+        self.start: int | None = None
+        self.damage: str | None = None
+        self.comma_missing = False  # the current element follows the previous one without a comma
 
-    def push(kind: str) -> None:
-        nonlocal deeper
-        if len(kinds) >= _DEPTH_KEPT:
-            deeper += 1
+    def finish(self, end: int, value: Any = _UNPARSED) -> None:
+        if self.start is not None:
+            if self.kinds and self.damage is None:
+                self.damage = f"'{self.kinds[-1]}' not closed"
+            self.spans.append((self.start, end, self.damage, self.comma_missing, value))
+        self.kinds.clear()
+        self.opened = {"{": 0, "[": 0}
+        self.deeper = 0
+        self.start, self.damage, self.comma_missing = None, None, False
+
+    def hurt(self, damage: str) -> None:
+        if self.start is not None and self.damage is None:
+            self.damage = damage
+
+    def push(self, kind: str) -> None:
+        if len(self.kinds) >= _DEPTH_KEPT:
+            self.deeper += 1
         else:
-            kinds.append(kind)
-            opened[kind] += 1
+            self.kinds.append(kind)
+            self.opened[kind] += 1
 
-    def pop() -> str:
-        nonlocal deeper
-        if deeper:
-            deeper -= 1
-            return kinds[-1]
-        kind = kinds.pop()
-        opened[kind] -= 1
+    def pop(self) -> str:
+        if self.deeper:
+            self.deeper -= 1
+            return self.kinds[-1]
+        kind = self.kinds.pop()
+        self.opened[kind] -= 1
         return kind
 
-    pos = open_pos + 1
-    while True:
-        m = _TOKEN.search(text, pos)
-        if m is None:
-            break
-        pos = m.end()
-        at = m.start()
-        first = text[at]
-        unclosed = m.lastgroup == "open"
-        if not kinds:
-            if first == ",":
-                finish(at)
-                no_comma = False
-                continue
-            if first == "]":
-                if _MORE_ELEMENTS.match(text, pos):  # a stray ']': more elements follow
-                    damage = damage or "stray ']'"
+    def ends_list(self, at: int, after: int) -> bool:
+        """Whether an unmatched ``]`` at ``at`` closes the list."""
+        if self.final is not None:
+            return at == self.final
+        if not self.top_level and self.trials < _END_TRIALS and len(self.text) - at + self.open_pos < _TRIAL_SIZE:
+            self.trials += 1  # it does if the envelope around the list parses with the list cut there
+            try:
+                _json.loads(self.text[:self.open_pos] + "[]" + self.text[at + 1:])
+                return True
+            except (ValueError, RecursionError):
+                return False
+        return not _MORE_ELEMENTS.match(self.text, after)
+
+    def run(self) -> tuple[list[tuple[int, int, str | None, bool, Any]], int | None]:
+        """``(start, end, damage, comma_missing, value)`` per element (value is ``_UNPARSED`` unless
+        the element parsed whole), and the offset of the list's ``]`` (None when the text ends first)."""
+        text, kinds = self.text, self.kinds
+        last = ""  # the previous token inside the element: one of '{[}],:', 'k' (a key) or 'v' (another value)
+        value_end = 0  # end of the element's top-level value, once whole
+        no_comma = False  # the previous element ended with its value, and no comma has come since
+        pos = self.open_pos + 1
+        while True:
+            m = _TOKEN.search(text, pos)
+            if m is None:
+                break
+            at, pos = m.start(), m.end()
+            first = text[at]
+            if m.lastgroup == "open":
+                self.hurt("string not closed on its line")
+                if kinds:
+                    last = ","  # the rest of its line is lost, most likely with the comma that ended it
                     continue
-                finish(at)
-                return spans, at
-            if first == "}":
-                damage = damage or "stray '}'"
-                start = at if start is None else start
+            if first == "]" and (not kinds or not self.opened["["] and not self.deeper) or at == self.final:
+                if self.ends_list(at, pos):
+                    self.finish(at)
+                    return self.spans, at
+                self.hurt("stray ']'")
                 continue
-            if start is not None and value_end and first != ":":
-                finish(value_end)  # a value right after a whole value: the comma between them is missing
-                no_comma = True
-            if start is None:
-                start, comma_missing, no_comma = at, no_comma, False
-                if first in "{[":
-                    try:  # most elements are whole: parse them at once, tokens are for the damaged ones
-                        value, end = _DECODER.raw_decode(text, at)
-                    except (ValueError, RecursionError):
-                        pass
-                    else:
-                        finish(end, value)
-                        no_comma, pos = True, end
-                        continue
-            if unclosed:
-                damage = damage or "string not closed on its line"
-            if first == ":":  # an object whose '{' is lost
-                damage = damage or "object without '{'"
-                push("{")
-                last, value_end = ":", 0
-            elif first in "{[":
-                push(first)
-                last, value_end = first, 0
-            else:
-                value_end = pos
-            continue
-        value_end = 0
-        top = kinds[-1]
-        if unclosed:
-            damage = damage or "string not closed on its line"
-        if first in "{[":
-            if top == "{" and last not in ":k":  # in an object a container follows a key: the object was left open
-                damage = damage or "'{' not closed"
-                while kinds and kinds[-1] == "{":
-                    pop()
-                if not kinds:  # it was the element itself: this starts the next element
-                    finish(at)
-                    start, comma_missing = at, False
-            push(first)
-            last = first
-        elif first in "}]":
-            want = "{" if first == "}" else "["
-            if deeper:
-                pop()  # past the depth kept, any closer closes one level
-            elif opened[want]:
-                if top != want:
-                    damage = damage or f"'{top}' not closed"
-                while pop() != want:  # close what was left open inside
-                    pass
-            elif first == "]" and not _MORE_ELEMENTS.match(text, pos):
-                finish(at)  # the list ends with its last element left open
-                return spans, at
-            else:
-                damage = damage or f"stray '{first}'"
-            last = first
             if not kinds:
-                value_end = pos
-        elif first == ",":
-            last = ","
-        elif first == ":":
-            last = ":"
-            if top == "[":  # a key inside a list: the list was left open
-                damage = damage or "'[' not closed"
-                while kinds and kinds[-1] == "[":
-                    pop()
+                if first == ",":
+                    self.finish(at)
+                    no_comma = False
+                    continue
+                if first == "}":
+                    self.hurt("stray '}'")
+                    continue
+                if self.start is not None and value_end and first != ":":
+                    self.finish(value_end)  # a value right after a whole value: the comma between them is missing
+                    no_comma = True
+                if self.start is None:
+                    self.start, self.comma_missing, no_comma = at, no_comma, False
+                    if m.lastgroup == "open":
+                        self.hurt("string not closed on its line")
+                    if first in "{[":
+                        try:  # most elements are whole: parse them at once, tokens are for the damaged ones
+                            value, end = _DECODER.raw_decode(text, at)
+                        except (ValueError, RecursionError):
+                            pass
+                        else:
+                            self.finish(end, value)
+                            no_comma, pos = True, end
+                            continue
+                if first == ":":  # an object whose '{' is lost
+                    self.hurt("object without '{'")
+                    self.push("{")
+                    last, value_end = ":", 0
+                elif first in "{[":
+                    self.push(first)
+                    last, value_end = first, 0
+                else:
+                    value_end = pos
+                continue
+            value_end = 0
+            top = kinds[-1]
+            if first in "{[":
+                if top == "{" and last == ",":  # a value where a key belongs: the object was left open
+                    self.hurt("'{' not closed")
+                    while kinds and kinds[-1] == "{":
+                        self.pop()
+                    if not kinds:  # it was the element itself: this starts the next element
+                        self.finish(at)
+                        self.start = at
+                elif top == "{" and last not in ":k" or top == "[" and last not in "[,":
+                    self.hurt("missing ',' or ':'")
+                self.push(first)
+                last = first
+            elif first in "}]":
+                want = "{" if first == "}" else "["
+                if self.deeper:
+                    self.pop()  # past the depth kept, any closer closes one level
+                elif self.opened[want]:
+                    if top != want:
+                        self.hurt(f"'{top}' not closed")
+                    while self.pop() != want:  # close what was left open inside
+                        pass
+                else:
+                    self.hurt(f"stray '{first}'")
+                last = first
                 if not kinds:
-                    push("{")
-        else:
-            last = "k" if first == '"' and top == "{" and last in "{," else "v"
-    finish(len(text))
-    return spans, None
+                    value_end = pos
+            elif first == ",":
+                last = ","
+            elif first == ":":
+                last = ":"
+                if top == "[":  # a key inside a list: the list was left open
+                    self.hurt("'[' not closed")
+                    while kinds and kinds[-1] == "[":
+                        self.pop()
+                    if not kinds:
+                        self.push("{")
+            else:
+                last = "k" if first == '"' and top == "{" and last in "{," else "v"
+        self.finish(len(text))
+        return self.spans, None
+
+
+def _final_bracket(text: str) -> int | None:
+    """Offset of the document's last character when it is ``]`` (the end of a top-level list)."""
+    at = len(text) - 1
+    while at >= 0 and text[at].isspace():
+        at -= 1
+    return at if at >= 0 and text[at] == "]" else None
 
 
 def recover_list(text: str, open_pos: int, *, top_level: bool = True) -> Recovered:
@@ -236,14 +269,14 @@ def recover_list(text: str, open_pos: int, *, top_level: bool = True) -> Recover
     """
     found = Recovered()
     lines = _Lines(text)
-    spans, found.end = _spans(text, open_pos)
+    spans, found.end = _Scanner(text, open_pos, top_level=top_level).run()
     for number, (start, end, damage, comma_missing, value) in enumerate(spans, start=1):
         line = lines.at(start)
         if comma_missing:
             found.notes.append((number, line, f"missing ',' before element {number}; read as two elements"))
         piece = text[start:end] if value is _UNPARSED else ""
         try:
-            found.values.append((number, line, json.loads(piece) if value is _UNPARSED else value))
+            found.values.append((number, line, _json.loads(piece) if value is _UNPARSED else value))
             continue
         except RecursionError:
             reason = "JSON nested too deeply"

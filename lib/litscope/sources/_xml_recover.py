@@ -30,7 +30,8 @@ def ascii_view(data: bytes) -> tuple[bytes, str] | None:
     """The document as bytes in an ASCII-compatible encoding, and that encoding's name.
 
     Byte offsets then mean the same in regular expressions and in the parser. UTF-16/32
-    documents are transcoded to UTF-8; None when that fails or the declared encoding is unknown.
+    documents are transcoded to UTF-8 (None when that fails); an unknown declared encoding is
+    read as UTF-8, XML's default.
     """
     from ._xml import declared_encoding
 
@@ -48,7 +49,9 @@ def ascii_view(data: bytes) -> tuple[bytes, str] | None:
         try:
             if "<a b='c'/>".encode(encoding) == b"<a b='c'/>":
                 return data, encoding
-        except (LookupError, UnicodeError):
+        except LookupError:
+            return data, "utf-8"  # a declaration too damaged to name an encoding: the default
+        except UnicodeError:
             return None
     try:
         return data.decode(encoding).encode("utf-8"), "utf-8"
@@ -174,15 +177,16 @@ def recover(data: bytes, name: str, cause: BaseException, found: XmlRecords, *, 
     from defusedxml import DefusedXmlException
 
     failures = (TooBig, DefusedXmlException, *PARSE_ERRORS)
-    why = parse_error_text(cause) if not isinstance(cause, TooBig) else str(cause)
+    why = (f"not well-formed XML: {parse_error_text(cause)}" if not isinstance(cause, TooBig)
+           else f"refused: {cause}")
     view_enc = ascii_view(data)
     if view_enc is None:
-        raise InputError(f"not well-formed XML: {why}", file=name, line=parse_error_line(cause)) from cause
+        raise InputError(why, file=name, line=parse_error_line(cause)) from cause
     view, encoding = view_enc
     span = root_span(view)
     starts = record_starts(view, record_tags, span[1] if span else 0)
     if span is None:
-        raise InputError(f"not well-formed XML: {why}{_lost(len(starts))}", file=name,
+        raise InputError(f"{why}{_lost(len(starts))}", file=name,
                          line=parse_error_line(cause)) from cause
     start, tag_end, qname = span
     # One line, so that a line inside a piece counts from the line the piece starts on.
@@ -192,10 +196,10 @@ def recover(data: bytes, name: str, cause: BaseException, found: XmlRecords, *, 
     try:
         bare_root = parse_fragment(prefix, b"", 0, 0, suffix)
     except failures as exc:
-        raise InputError(f"not well-formed XML: the root element's start tag is broken ({why})"
+        raise InputError(f"{why} (the root element's start tag cannot be read)"
                          f"{_lost(len(starts))}", file=name, line=parse_error_line(cause)) from exc
     if not starts:
-        raise InputError(f"not well-formed XML: {why}", file=name, line=parse_error_line(cause)) from cause
+        raise InputError(why, file=name, line=parse_error_line(cause)) from cause
     lines = _lines_at(view, starts)
     try:
         header_root = parse_fragment(prefix, view, tag_end, starts[0], suffix)
