@@ -171,7 +171,7 @@ def test_report_explains_one_paper_and_titles_only_corpora(tmp_path, monkeypatch
     sample[["title", "abstract"]].head(1).to_csv(one, index=False)
     titles = tmp_path / "titles.csv"
     sample[["title", "authors", "year"]].head(30).to_csv(titles, index=False)  # a title column alone is no export
-    params = {"embedder": "static"}  # the static model keeps this test to a minute
+    params = {"embedder": "static"}  # the static model keeps this test short
 
     out = run_review([str(one)], name="one", reports_dir=tmp_path / "reports", pdf=False, progress=False,
                      params=params)
