@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["BIBLIO_FIELDS", "normalize_pages", "normalize_isbn", "normalize_issn", "number_key",
+__all__ = ["BIBLIO_FIELDS", "normalize_biblio", "normalize_pages", "normalize_isbn", "normalize_issn", "number_key",
            "isbn_keys", "issn_keys", "merge_biblio", "BiblioEvidence", "PENALTIES"]
 
 #: Schema columns holding bibliographic details (optional strings, '' when missing).
@@ -56,6 +56,25 @@ def normalize_pages(pages: Any, end: Any = None) -> str:
     if last and "-" not in text and last != text:
         return f"{text}-{last}" if text else last
     return text
+
+
+_NO_BIBLIO = dict.fromkeys(BIBLIO_FIELDS, "")
+_RAW_KEYS = BIBLIO_FIELDS + ("page_end",)
+
+
+def normalize_biblio(raw: Any, clean: Any = _text) -> dict[str, str]:
+    """The five schema fields from a raw record (``pages`` or a start page with ``page_end``).
+
+    ``clean`` turns a raw value into plain text (the schema passes its ``clean_text``).
+
+    >>> normalize_biblio({"volume": "7", "pages": "3", "page_end": "9", "issn": "12345678"})
+    {'volume': '7', 'issue': '', 'pages': '3-9', 'isbn': '', 'issn': '1234-5678'}
+    """
+    if not any(raw.get(k) for k in _RAW_KEYS):  # most records of most formats: nothing to do
+        return dict(_NO_BIBLIO)
+    return {"volume": clean(raw.get("volume")), "issue": clean(raw.get("issue")),
+            "pages": normalize_pages(clean(raw.get("pages")), clean(raw.get("page_end"))),
+            "isbn": normalize_isbn(clean(raw.get("isbn"))), "issn": normalize_issn(clean(raw.get("issn")))}
 
 
 def float_like(text: str) -> bool:

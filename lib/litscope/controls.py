@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
-__all__ = ["strip_controls", "scrub_record", "removal_note"]
+__all__ = ["CONTROL_CHAR", "strip_controls", "scrub_record", "removal_note"]
 
 # Escape sequences first (so their parameters go with them), then single control characters.
 # Every branch starts with a literal control character (so the engine skips plain text fast)
@@ -36,7 +36,8 @@ _CONTROLS = re.compile(
     f"\x1b(?:\\[{_CSI}|\\]{_OSC}|[ -/]{{0,4}}[0-~])?"               # ESC [ ..., ESC ] ..., ESC c
     f"|\x9b{_CSI}|\x9d{_OSC}"                                     # 8-bit CSI and OSC
     "|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")                       # any other control character
-_ANY = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_PLAIN = (int, float, bool, type(None))
+_ANY = CONTROL_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def strip_controls(text: str) -> tuple[str, int]:
@@ -69,19 +70,31 @@ def _scrub(value: Any) -> tuple[Any, int]:
     return value, 0
 
 
-def scrub_record(raw: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, int]]:
-    """A copy of a raw record with control characters removed, and the count per field.
+def scrub_record(raw: Mapping[str, Any]) -> tuple[Mapping[str, Any], dict[str, int]]:
+    """The record with control characters removed (``raw`` itself when it has none), and the
+    count per field.
 
     Strings, lists of strings and author dicts are cleaned; other values are kept as they are.
     Fields with nothing removed are not in the counts.
     """
-    out: dict[str, Any] = {}
+    out: dict[str, Any] | None = None
     counts: dict[str, int] = {}
     for key, value in raw.items():
-        out[key], n = _scrub(value)
+        kind = type(value)  # exact types first: this runs for every field of every record
+        if kind is str:
+            if not _ANY.search(value):  # the common case, checked without copying anything
+                continue
+        elif kind is list or kind is tuple:
+            if all(type(v) is str and not _ANY.search(v) for v in value):
+                continue
+        elif kind in _PLAIN or not isinstance(value, Mapping):
+            continue
+        clean, n = _scrub(value)
         if n:
+            out = dict(raw) if out is None else out
+            out[key] = clean
             counts[key] = n
-    return out, counts
+    return (raw if out is None else out), counts
 
 
 def removal_note(counts: Mapping[str, int]) -> str:

@@ -27,8 +27,8 @@ from typing import Any, Iterable, Mapping
 
 import pandas as pd
 
-from .bibfields import normalize_isbn, normalize_issn, normalize_pages
-from .controls import removal_note, scrub_record, strip_controls
+from .bibfields import normalize_biblio
+from .controls import CONTROL_CHAR, removal_note, scrub_record, strip_controls
 from .errors import SchemaError
 
 #: Column name -> short description. The order is the column order of every frame.
@@ -90,7 +90,9 @@ def clean_text(value: Any) -> str:
     """
     if value is None or (isinstance(value, float) and value != value):
         return ""
-    text = strip_controls(str(value))[0]  # also here, so readers' has-text checks agree with to_frame
+    text = str(value)
+    if CONTROL_CHAR.search(text):  # also here, so readers' has-text checks agree with to_frame
+        text = strip_controls(text)[0]
     if "<" in text:
         text = _TAG.sub(" ", _INLINE_TAG.sub("", text))
     if "&" in text:
@@ -180,7 +182,8 @@ def is_author_placeholder(text: str) -> bool:
     >>> is_author_placeholder("[No author name available]"), is_author_placeholder("Anon, Ann")
     (True, False)
     """
-    return _WS.sub(" ", text.strip(" \t[](){}.,;").lower()) in AUTHOR_PLACEHOLDERS
+    text = text.strip(" \t[](){}.,;")
+    return len(text) <= 24 and _WS.sub(" ", text.lower()) in AUTHOR_PLACEHOLDERS
 
 
 def normalize_author(value: Any) -> str:
@@ -293,11 +296,7 @@ def normalize_record(raw: Mapping[str, Any]) -> dict[str, Any]:
         "authors": authors,
         "year": normalize_year(raw.get("year")),
         "venue": clean_text(raw.get("venue")),
-        "volume": clean_text(raw.get("volume")),
-        "issue": clean_text(raw.get("issue")),
-        "pages": normalize_pages(clean_text(raw.get("pages")), clean_text(raw.get("page_end"))),
-        "isbn": normalize_isbn(clean_text(raw.get("isbn"))),
-        "issn": normalize_issn(clean_text(raw.get("issn"))),
+        **normalize_biblio(raw, clean_text),
         "doi": normalize_doi(raw.get("doi")),
         "arxiv_id": normalize_arxiv(raw.get("arxiv_id")),
         "pmid": normalize_pmid(raw.get("pmid")),
