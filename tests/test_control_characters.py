@@ -73,6 +73,7 @@ def test_load_strips_controls_and_lists_them_in_the_load_notes(name, text):
     _no_controls(df)
     notes = [n for n in df.attrs["notes"] if "control" in n["note"]]
     assert len(notes) == 1 and notes[0]["record"] == 1 and notes[0]["file"] == name
+    assert notes[0]["line"] == (2 if name.endswith(".csv") else None)  # the CSV reader passes its line
     assert "title (4)" in notes[0]["note"] and "abstract (1)" in notes[0]["note"]
 
 

@@ -325,9 +325,9 @@ def to_frame(records: Iterable[Mapping[str, Any]], *, source_format: str, source
     records : iterable of mapping
         Raw records with any of the keys title, abstract, authors, year, venue, volume,
         issue, pages (or a start page, with ``page_end`` the last page), isbn, issn,
-        doi, arxiv_id, pmid, url, keywords and source_record (1-based; defaults to the
-        position). Control characters are removed from every field first (see
-        :mod:`litscope.controls`).
+        doi, arxiv_id, pmid, url, keywords, source_record (1-based; defaults to the
+        position) and source_line (for the notes). Control characters are removed from
+        every field first (see :mod:`litscope.controls`).
     source_format : str
         Name of the reader.
     source_file : str or path-like
@@ -352,8 +352,8 @@ def to_frame(records: Iterable[Mapping[str, Any]], *, source_format: str, source
         rec["source_record"] = int(raw.get("source_record") or position)
         rows.append(rec)
         if removed:
-            notes.append({"file": str(source_file), "record": rec["source_record"], "line": None,
-                          "note": removal_note(removed)})
+            notes.append({"file": str(source_file), "record": rec["source_record"],
+                          "line": raw.get("source_line"), "note": removal_note(removed)})
     df = pd.DataFrame(rows, columns=COLUMNS) if rows else empty_frame()
     if rows:
         df = _typed(df)

@@ -172,6 +172,7 @@ def read_csv(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "
             f"{[h for h in header][:30]}; pass columns={{'<header>': 'title'}} to name it", file=name)
     springer = "item title" in {normalize_header(h) for h in header}
     ours = _LITSCOPE_COLUMNS <= {normalize_header(h) for h in header}
+    nul = "\0" in text
     records: list[dict[str, Any]] = []
     skipped: list[SkippedRecord] = []
     notes: list[dict[str, Any]] = []
@@ -190,8 +191,8 @@ def read_csv(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "
         except _csv.Error as exc:
             bad(number + 1, None, f"cannot parse the rest of the file: {exc}")  # type: ignore[arg-type]
             break
-        if not iter_nonblank(row):
-            continue  # blank lines and rows of empty cells hold nothing
+        if not iter_nonblank(row) or (nul and not iter_nonblank([c.replace("\0", "") for c in row])):
+            continue  # blank lines and rows of empty cells (or only NULs) hold nothing
         number += 1
         if len(row) > len(header) and iter_nonblank(row[len(header):]):
             # Kept (Scopus exports add unnamed 'Funding Text n' columns), but worth knowing:
@@ -205,7 +206,7 @@ def read_csv(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "
         if not has_text(rec):
             bad(number, line, "row has neither title nor abstract")
             continue
-        rec["source_record"] = number
+        rec["source_record"], rec["source_line"] = number, line
         records.append(rec)
     df = to_frame(records, source_format=FORMAT, source_file=name, skipped=skipped)
     df.attrs["encoding"] = used
