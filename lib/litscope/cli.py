@@ -10,12 +10,16 @@ Examples
 from __future__ import annotations
 
 import argparse
+import logging
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Sequence
 
 from . import __version__
+from .cleanup import interruptible
 from .errors import ChromiumNotFoundError, LitscopeError
 
 EPILOG = """\
@@ -136,8 +140,13 @@ def _cmd_formats(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns (and, as a script, exits with) the exit status.
 
-    0: done; 1: a litscope error (one line on stderr); 2: bad usage; 130: interrupted.
+    0: done; 1: a litscope error (one line on stderr); 2: bad usage; 130: interrupted
+    (Ctrl-C, SIGINT); 143: terminated (SIGTERM).
     """
+    # A script's `litscope review ... &` inherits SIGINT ignored; `kill -INT` must still stop it.
+    if (threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGINT) is signal.SIG_IGN):
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -152,10 +161,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(str(exc))  # bad usage: exit status 2
     handler = {"review": _cmd_review, "render": _cmd_render, "formats": _cmd_formats}[args.command]
     try:
-        return handler(args)
-    except KeyboardInterrupt:
-        print("\ninterrupted", file=sys.stderr)
-        return 130
+        with interruptible():
+            return handler(args)
+    except KeyboardInterrupt as exc:
+        # The kernel client's event loop is abandoned mid-wait; its "Task was destroyed"
+        # complaints at exit would bury the one line that matters.
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+        signum = getattr(exc, "signum", signal.SIGINT)
+        print("\ninterrupted" if signum == signal.SIGINT else "\nterminated", file=sys.stderr)
+        return 128 + signum
     except LitscopeError as exc:
         message = " ".join(str(exc).split())
         print(f"error: {message}", file=sys.stderr)
