@@ -10,6 +10,8 @@ those ends, using what JSON allows:
 * a ``{`` or ``[`` right after a comma in an object means the object was left open;
 * a ``:`` inside a list means the list was left open;
 * a closer that matches an outer container closes the open ones inside it;
+* in pretty-printed JSON, a ``{`` that starts a line indented like the first element's starts
+  an element, whatever was left open before it;
 * the list ends at the document's last ``]`` (at the ``]`` after which the envelope of an
   API response parses, for a list inside one); any other unmatched ``]`` is stray.
 
@@ -108,6 +110,8 @@ class _Scanner:
         self.start: int | None = None
         self.damage: str | None = None
         self.comma_missing = False  # the current element follows the previous one without a comma
+        self.indent: str | None = None  # the first element's indentation, once seen
+        self.layout = False  # whether elements start lines (then a line starting so starts one)
 
     def finish(self, end: int, value: Any = _UNPARSED) -> None:
         if self.start is not None:
@@ -137,6 +141,20 @@ class _Scanner:
         kind = self.kinds.pop()
         self.opened[kind] -= 1
         return kind
+
+    def learn_indent(self, at: int) -> None:
+        """Take the first element's indentation, when it starts its line, as every element's."""
+        line_start = self.text.rfind("\n", self.open_pos, at) + 1
+        gap = self.text[line_start:at]
+        self.indent = gap if line_start and (not gap or gap.isspace()) else ""
+        self.layout = bool(line_start) and (not gap or gap.isspace())
+
+    def at_element_indent(self, at: int) -> bool:
+        """Whether ``at`` starts a line indented exactly like the elements (pretty-printed JSON)."""
+        if not self.layout:
+            return False
+        begin = at - len(self.indent)
+        return begin > 0 and self.text[begin - 1] == "\n" and self.text.startswith(self.indent, begin)
 
     def ends_list(self, at: int, after: int) -> bool:
         """Whether an unmatched ``]`` at ``at`` closes the list."""
@@ -176,6 +194,10 @@ class _Scanner:
                     return self.spans, at
                 self.hurt("stray ']'")
                 continue
+            if kinds and first in "{[" and self.at_element_indent(at):
+                self.hurt(f"'{kinds[0]}' not closed before the next element")
+                self.finish(at)  # pretty-printed: a line that starts like the elements do starts one
+                no_comma = False
             if not kinds:
                 if first == ",":
                     self.finish(at)
@@ -189,6 +211,8 @@ class _Scanner:
                     no_comma = True
                 if self.start is None:
                     self.start, self.comma_missing, no_comma = at, no_comma, False
+                    if self.indent is None and first in "{[":
+                        self.learn_indent(at)
                     if m.lastgroup == "open":
                         self.hurt("string not closed on its line")
                     if first in "{[":

@@ -215,16 +215,16 @@ def recover(data: bytes, name: str, cause: BaseException, found: XmlRecords, *, 
 
     end_tag = _tag_pattern(record_tags, end=True)
     root_end = view.rfind(b"</" + qname, starts[-1])
-    closed = root_end >= 0 and re.match(rb"\s*>", view[root_end + 2 + len(qname):root_end + 64 + len(qname)])
-    region_end = root_end if closed else len(view)
+    closer = re.compile(rb"\s*>").match(view, root_end + 2 + len(qname)) if root_end >= 0 else None
+    region_end = root_end if closer else len(view)
     for index, offset in enumerate(starts):
         number, line, last = index + 1, lines[index], index + 1 == len(starts)
         end = starts[index + 1] if not last else region_end
-        damage = None
         try:
             elem = _record(parse_fragment(prefix, view, offset, end, suffix), record_tags)
+            rest = None
         except failures as exc:
-            elem = None
+            elem, rest = None, exc
             close = None if isinstance(exc, TooBig) else end_tag.search(view, offset, end)
             if close is not None:
                 try:  # the record may be whole, and the damage after its end tag
@@ -236,17 +236,23 @@ def recover(data: bytes, name: str, cause: BaseException, found: XmlRecords, *, 
                           f"malformed XML inside the record: {_at(exc, line)}")
                 drop(number, line, reason, exc)
                 continue
-            where = ("after the last record; the rest of the file could not be read" if last
-                     else f"between records {number} and {number + 1}")
-            damage = (None, line + view.count(b"\n", offset, close.end()), f"malformed XML {where}: {_at(exc, line)}",
-                      exc)
         keep(number, line, on_record(elem) if elem is not None else Bad("no record element"))
-        if damage:
-            drop(*damage)
-        elif last and not closed:
+        if rest is not None:
+            where = f"after record {number}" if last else f"between records {number} and {number + 1}"
+            after = line + view.count(b"\n", offset, close.end())
+            if end_tag.search(view, close.end(), end):  # another record's end: one whose start tag is broken
+                drop(None, after, f"malformed XML {where}, where a record's start tag is broken: {_at(rest, line)}",
+                     rest)
+            else:
+                found.notes.append({"file": name, "record": None, "line": after,
+                                    "note": f"malformed XML {where} ignored: {_at(rest, line)}"})
+        if last and not closer:
             drop(None, view.count(b"\n") + 1, f"malformed XML after record {number}: the file ends without "
                                               f"</{qname.decode('latin-1')}>; the rest of the file could not be read",
                  cause)
+    if closer and view[closer.end():].strip():
+        found.notes.append({"file": name, "record": None, "line": view.count(b"\n", 0, closer.end()) + 1,
+                            "note": "text after the end of the document ignored"})
 
 
 def _at(exc: BaseException, first_line: int) -> str:
