@@ -434,3 +434,25 @@ def test_topic_result_is_picklable_and_cached(result, sample, tmp_path):
                topics_cache_key(cache, df, X[::-1].copy(), seed=42, embedder=embedder)]
     assert key not in changed and len(set(changed)) == len(changed)
     assert topics_cache_key(cache, df, X, representation_model=object()) is None  # not keyable
+
+
+def test_mixed_topic_split_is_bounded_at_scale():
+    """Issue 7: a 30,000-paper mixed topic splits on a sample (full Ward would need ~3.6 GB)."""
+    import tracemalloc
+
+    from litscope.topics.refine import SPLIT_SAMPLE, _split_topic
+
+    rng = np.random.default_rng(1)
+    m = 30_000
+    assert m > SPLIT_SAMPLE
+    X = np.concatenate([rng.normal(size=(m // 2, 16)) + 3, rng.normal(size=(m // 2, 16)) - 3])
+    X = (X / np.linalg.norm(X, axis=1, keepdims=True)).astype(np.float32)
+    tracemalloc.start()
+    try:
+        parts = _split_topic(X, 10)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 300e6
+    assert sorted(np.bincount(parts)) == [m // 2, m // 2]
+    assert len(set(parts[: m // 2])) == 1 and len(set(parts[m // 2:])) == 1  # each blob one part

@@ -38,24 +38,40 @@ def topic_coherence(X: np.ndarray, labels: np.ndarray) -> dict[int, float]:
     return {int(t): round(float((X[labels == t] @ C[i]).mean()), 6) for i, t in enumerate(ids)}
 
 
+#: Most papers a mixed topic's Ward tree is built on; larger topics are split on an evenly
+#: spread sample of this size (Ward needs memory and time quadratic in the papers).
+SPLIT_SAMPLE = 2000
+
+
 def _split_topic(Xm: np.ndarray, min_size: int) -> np.ndarray | None:
     """Split one mixed topic's papers (unit rows) into coherent parts; ``-1`` for the leftovers.
 
     Ward clustering into 2-5 parts, the number chosen by cosine silhouette; parts
     smaller than ``min_size`` become leftovers, and a split must keep at least
-    half of the papers in parts.  ``None`` when no split does or the best silhouette says the topic has no structure.
+    half of the papers in parts.  ``None`` when no split does or the best silhouette
+    says the topic has no structure.  One Ward tree is cut at each number of parts.
+    Above :data:`SPLIT_SAMPLE` papers the tree (and the silhouette) are computed on an
+    evenly spaced sample and every paper joins the part whose sampled centroid is
+    nearest, so memory stays bounded at 100,000 papers.
     """
-    from sklearn.cluster import AgglomerativeClustering
+    from scipy.cluster.hierarchy import fcluster, linkage
     from sklearn.metrics import silhouette_score
 
     m = len(Xm)
+    sampled = m > SPLIT_SAMPLE
+    rows = np.unique(np.linspace(0, m - 1, SPLIT_SAMPLE).round().astype(int)) if sampled else np.arange(m)
+    Xs = Xm[rows]
+    tree = linkage(Xs, method="ward")
     best = None
     for parts in range(2, min(5, m // 2) + 1):
-        cut = AgglomerativeClustering(n_clusters=parts, linkage="ward").fit_predict(Xm)
+        cut_s = fcluster(tree, parts, criterion="maxclust")
+        if len(set(cut_s.tolist())) < 2:
+            continue
+        cut = _nearest_part(Xm, Xs, cut_s) if sampled else cut_s
         sizes = Counter(cut.tolist())
         if sum(c for c in sizes.values() if c >= min_size) < m / 2:
             continue  # a split that leaves most papers out shatters the topic instead
-        score = float(silhouette_score(Xm, cut, metric="cosine"))
+        score = float(silhouette_score(Xs, cut_s, metric="cosine"))
         if best is None or score > best[0] + 1e-9:
             best = (score, cut)
     if best is None or best[0] <= 0.02:
@@ -71,6 +87,13 @@ def _split_topic(Xm: np.ndarray, min_size: int) -> np.ndarray | None:
     for j, p in enumerate(big):
         out[cut == p] = j
     return out
+
+
+def _nearest_part(Xm: np.ndarray, Xs: np.ndarray, cut_s: np.ndarray) -> np.ndarray:
+    """Each row of ``Xm`` labelled with the part of ``cut_s`` whose centroid (in ``Xs``) is closest."""
+    parts = np.unique(cut_s)
+    centroids = _normalise_rows(np.stack([Xs[cut_s == p].mean(axis=0) for p in parts]))
+    return parts[np.argmax(Xm @ centroids.T, axis=1)]
 
 
 def refine_assignments(X: np.ndarray, labels: np.ndarray, *, min_size: int,
