@@ -10,8 +10,8 @@ those ends, using what JSON allows:
 * a ``{`` or ``[`` right after a comma in an object means the object was left open;
 * a ``:`` inside a list means the list was left open;
 * a closer that matches an outer container closes the open ones inside it;
-* in pretty-printed JSON, a ``{`` that starts a line indented like the first element's starts
-  an element, whatever was left open before it;
+* in pretty-printed JSON, a ``{`` that starts a line indented like the elements (the least
+  indented ``{`` lines) starts an element, whatever was left open before it;
 * the list ends at the document's last ``]`` (at the ``]`` after which the envelope of an
   API response parses, for a list inside one); any other unmatched ``]`` is stray.
 
@@ -110,8 +110,9 @@ class _Scanner:
         self.start: int | None = None
         self.damage: str | None = None
         self.comma_missing = False  # the current element follows the previous one without a comma
-        self.indent: str | None = None  # the first element's indentation, once seen
-        self.layout = False  # whether elements start lines (then a line starting so starts one)
+        # Pretty-printed, the elements' '{' start lines with the least indentation of all '{' lines.
+        self.indent = _element_indent(text, open_pos)
+        self.layout = self.indent is not None
 
     def finish(self, end: int, value: Any = _UNPARSED) -> None:
         if self.start is not None:
@@ -141,13 +142,6 @@ class _Scanner:
         kind = self.kinds.pop()
         self.opened[kind] -= 1
         return kind
-
-    def learn_indent(self, at: int) -> None:
-        """Take the first element's indentation, when it starts its line, as every element's."""
-        line_start = self.text.rfind("\n", self.open_pos, at) + 1
-        gap = self.text[line_start:at]
-        self.indent = gap if line_start and (not gap or gap.isspace()) else ""
-        self.layout = bool(line_start) and (not gap or gap.isspace())
 
     def at_element_indent(self, at: int) -> bool:
         """Whether ``at`` starts a line indented exactly like the elements (pretty-printed JSON)."""
@@ -211,8 +205,6 @@ class _Scanner:
                     no_comma = True
                 if self.start is None:
                     self.start, self.comma_missing, no_comma = at, no_comma, False
-                    if self.indent is None and first in "{[":
-                        self.learn_indent(at)
                     if m.lastgroup == "open":
                         self.hurt("string not closed on its line")
                     if first in "{[":
@@ -276,6 +268,20 @@ class _Scanner:
                 last = "k" if first == '"' and top == "{" and last in "{," else "v"
         self.finish(len(text))
         return self.spans, None
+
+
+_OBJECT_LINE = re.compile(r"\n([ \t]*)\{")
+
+
+def _element_indent(text: str, open_pos: int) -> str | None:
+    """The least indentation of the lines that start with ``{`` after ``open_pos`` (None: there are none)."""
+    least: str | None = None
+    for m in _OBJECT_LINE.finditer(text, open_pos):
+        if least is None or len(m.group(1)) < len(least):
+            least = m.group(1)
+            if not least:
+                break
+    return least
 
 
 def _final_bracket(text: str) -> int | None:

@@ -24,6 +24,16 @@ from ._xml import (PARSE_ERRORS, Bad, TooBig, XmlRecords, count_element, guarded
 _UTF16_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
                (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 _QUOTE_OR_END = re.compile(rb"[\"'>]")
+_EMPTY_TAG = re.compile(rb"<[^<>]*/>")
+_NAME = re.compile(rb"[A-Za-z_][\w.:-]*")
+
+
+class _NeverClosed(Exception):
+    """A record start tag with no end tag before the next record."""
+
+
+def _name_at(view: bytes, offset: int) -> str:
+    return _NAME.match(view, offset + 1).group(0).decode("latin-1")
 
 
 def ascii_view(data: bytes) -> tuple[bytes, str] | None:
@@ -103,7 +113,7 @@ def root_span(view: bytes) -> tuple[int, int, bytes] | None:
             break
     if start < 0:
         return None
-    name = re.compile(rb"[A-Za-z_][\w.:-]*").match(view, start + 1).group(0)
+    name = _NAME.match(view, start + 1).group(0)
     pos = start + 1 + len(name)
     while True:  # the tag ends at the first '>' outside a quoted attribute value
         m = _QUOTE_OR_END.search(view, pos)
@@ -126,30 +136,11 @@ def record_lines(data: bytes, record_tags: set[str]) -> list[int]:
     return _lines_at(view[0], record_starts(view[0], record_tags, span[1] if span else 0))
 
 
-class _Pieces:
-    """A binary reader over ``prefix + view[start:end] + suffix`` that copies no more than one read."""
-
-    def __init__(self, prefix: bytes, view: bytes, start: int, end: int, suffix: bytes) -> None:
-        self._parts = [memoryview(prefix), memoryview(view)[start:end], memoryview(suffix)]
-
-    def read(self, size: int = -1) -> bytes:
-        out = bytearray()
-        while self._parts and (size < 0 or len(out) < size):
-            part = self._parts[0]
-            take = len(part) if size < 0 else min(len(part), size - len(out))
-            out += part[:take]
-            if take == len(part):
-                self._parts.pop(0)
-            else:
-                self._parts[0] = part[take:]
-        return bytes(out)
-
-
 def parse_fragment(prefix: bytes, view: bytes, start: int, end: int, suffix: bytes) -> Element:
     """Parse ``prefix + view[start:end] + suffix`` with the same safe parser and caps as the streaming pass."""
     root: Element | None = None
     counts = [0]
-    for event, elem, _ in guarded_events(_Pieces(prefix, view, start, end, suffix)):
+    for event, elem, _ in guarded_events(prefix, memoryview(view)[start:end], suffix):
         if event == "start":
             count_element(counts)
             if root is None:
@@ -221,8 +212,13 @@ def recover(data: bytes, name: str, cause: BaseException, found: XmlRecords, *, 
         number, line, last = index + 1, lines[index], index + 1 == len(starts)
         end = starts[index + 1] if not last else region_end
         try:
+            if not end_tag.search(view, offset, end) and not _EMPTY_TAG.match(view, offset):
+                raise _NeverClosed(f"<{_name_at(view, offset)}> is never closed")  # no parse needed to know
             elem = _record(parse_fragment(prefix, view, offset, end, suffix), record_tags)
             rest = None
+        except _NeverClosed as exc:
+            drop(number, line, f"malformed XML inside the record: {exc}", None)
+            continue
         except failures as exc:
             elem, rest = None, exc
             close = None if isinstance(exc, TooBig) else end_tag.search(view, offset, end)
