@@ -234,3 +234,11 @@ def test_deeply_nested_record_is_refused_without_the_memory_and_the_rest_load():
         read_pubmed_xml(_buffer(data, "deep.xml"), errors="raise")
     assert info.value.file == "deep.xml" and info.value.record == 2
     assert "\n" not in str(info.value) and "nested more than" in str(info.value)
+
+
+def test_json_records_one_list_too_deep_still_load():
+    text = CSL_15.read_text()
+    df = read_json(_buffer(("[" + text).encode(), "extra-bracket.json"))  # a stray '[' before the list
+    assert len(df) == 15
+    [bad] = df.attrs["skipped"]
+    assert bad["record"] is None and "not closed" in bad["reason"]

@@ -425,6 +425,8 @@ def unwrap(value: Any, *, file: str, _depth: int = 0) -> list[Any]:
         a list of numbers, an object with no record fields.
     """
     if isinstance(value, list):
+        if value and all(isinstance(v, list) for v in value) and any(is_record_like(x) for v in value for x in v):
+            value = [x for v in value for x in v]  # records one list too deep: pages of results, or a stray '['
         if value and all(_is_s2_author(v) for v in value):
             return _author_papers(value, file)
         if value and not any(isinstance(v, dict) for v in value):
