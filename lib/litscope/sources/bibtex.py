@@ -32,6 +32,7 @@ import pandas as pd
 
 from ..errors import ParameterError, RecordError
 from ..schema import SkippedRecord, to_frame
+from ._bibtext import _plain_identifier, latex_to_text, parse_names
 from ._columns import has_text
 from ._io import PathOrBuffer, Sample, read_text, source_name
 
@@ -41,9 +42,13 @@ EXTENSIONS = (".bib", ".bibtex")
 _ENTRY_START = re.compile(r"@[ \t]*([A-Za-z][\w:-]*)[ \t\r\n]*([{(])")
 _ENTRY_LINE = re.compile(r"\n[ \t]*@[ \t]*[A-Za-z][\w:-]*[ \t]*[{(]")
 _FIELD_NAME = re.compile(r"[^\s=,{}()\"#%@]+")
-_FIELD_LINE = re.compile(r"\n[ \t]*,?[ \t]*[^\s=,{}()\"#%@]+[ \t]*=")
+# '(?:,[ \t]*)?', not ',?[ \t]*': two adjacent runs over the same characters backtrack
+# quadratically on a long blank run.
+_FIELD_LINE = re.compile(r"\n[ \t]*(?:,[ \t]*)?[^\s=,{}()\"#%@]+[ \t]*=")
 _BARE = re.compile(r"[^\s,#{}()\"=%@]+")
 _WS = re.compile(r"\s*")
+_NOT_WS = re.compile(r"\S")
+_KEY_END = {"}": re.compile(r'[,\n={}"]'), ")": re.compile(r'[,\n={}")]')}
 _BRACES = re.compile(r"[{}]")
 _QUOTE_OR_BRACE = re.compile(r'[{}"]')
 
@@ -108,6 +113,10 @@ class _Parser:
     def line(self, offset: int) -> int:
         return bisect.bisect_left(self._newlines, offset) + 1
 
+    def _line_start(self, offset: int) -> int:
+        i = bisect.bisect_left(self._newlines, offset)
+        return self._newlines[i - 1] + 1 if i else 0
+
     def parse(self) -> Iterator[_Entry | tuple[int, int, str]]:
         """Entries, and ``(offset, number, reason)`` for entries that could not be parsed."""
         text, pos, number = self.text, 0, 0
@@ -116,9 +125,10 @@ class _Parser:
             if not m:
                 return
             start = m.start()
-            window = max(0, start - 4000)  # bounded look-back keeps one-line files linear
-            newline = text.rfind("\n", window, start)
-            if text[newline + 1 if newline >= 0 else window:start].lstrip().startswith("%"):  # '% @article{'
+            # '% @article{': the line's first character; a bounded look-back keeps one-line files linear
+            line_start = max(self._line_start(start), start - 4000)
+            first = _NOT_WS.search(text, line_start, start)
+            if first is not None and text[first.start()] == "%":
                 end = text.find("\n", start)
                 pos = self.n if end < 0 else end
                 continue
@@ -215,9 +225,9 @@ class _Parser:
         fields: dict[str, str] = {}
         notes: list[str] = []
         if with_key:
-            j = p
-            while j < n and text[j] not in ',\n={}"' and text[j] != closer:
-                j += 1
+            # the key ends before the next entry: unclosed '@a(' entries must not each scan to the end
+            end = _KEY_END[closer].search(text, p, self._scan_bound(p))
+            j = end.start() if end else self._scan_bound(p)
             if j < n and text[j] == "=":
                 fields["\0key"] = ""  # no key: the first thing is a field ('@article{author = ...')
             else:
@@ -317,121 +327,6 @@ class _Parser:
             return "".join(parts), p
 
 
-# ---------------------------------------------------------------- LaTeX to text
-
-_L2T: Any = None
-
-
-def _latex_converter() -> Any:
-    global _L2T
-    if _L2T is None:
-        from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
-        db = get_default_latex_context_db()
-        # keep the content of boxes and URLs ('200\,\mbox{$\mu$}J' -> '200 μJ')
-        db.add_context_category("litscope", prepend=True, macros=[
-            MacroTextSpec(name, simplify_repl="%s") for name in ("mbox", "hbox", "url", "href")]
-            # pylatexenc gives the modifier letters (U+02C6, U+02DC); writers mean the ASCII characters
-            + [MacroTextSpec("textasciicircum", simplify_repl="^"),
-               MacroTextSpec("textasciitilde", simplify_repl="~")])
-        _L2T = LatexNodes2Text(latex_context=db, math_mode="text")
-    return _L2T
-
-
-def latex_to_text(value: str) -> str:
-    """Plain Unicode text from a BibTeX value: accents and commands converted, braces removed.
-
-    >>> latex_to_text(r'Jean C{\\'e}sar{\\"u}'), latex_to_text(r"$\\alpha$ and \\textit{x}")
-    ('Jean Césarü', 'α and x')
-    """
-    if not value:
-        return ""
-    if "\\" not in value and "$" not in value and "~" not in value:
-        return value.replace("{", "").replace("}", "")
-    # '%', '&' and '#' are literal in BibTeX values; LaTeX would read a comment or a table cell.
-    escaped = re.sub(r"(?<!\\)([%&#])", r"\\\1", value)
-    try:
-        text = _latex_converter().latex_to_text(escaped)
-    except Exception:  # pylatexenc on pathological input: fall back to removing braces
-        text = value.replace("{", "").replace("}", "")
-    return text.replace("\xa0", " ")
-
-
-def _plain_identifier(value: str) -> str:
-    """DOIs and URLs: no LaTeX conversion, only braces and escapes removed."""
-    text = re.sub(r"\\([_%&#$~])", r"\1", value or "")
-    text = re.sub(r"\\url\{([^}]*)\}", r"\1", text)
-    return re.sub(r"\s+", "", text.replace("{", "").replace("}", ""))
-
-
-# ---------------------------------------------------------------- names
-
-
-def _split_depth0(text: str, pattern: re.Pattern[str]) -> list[str]:
-    """Split ``text`` where ``pattern`` matches outside braces."""
-    out, depth, last, i = [], 0, 0, 0
-    while i < len(text):
-        c = text[i]
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth = max(0, depth - 1)
-        elif depth == 0:
-            m = pattern.match(text, i)
-            if m and m.end() > i:
-                out.append(text[last:i])
-                last = i = m.end()
-                continue
-        i += 1
-    out.append(text[last:])
-    return out
-
-
-_AND = re.compile(r"\s+and\s+", re.I)
-_COMMA = re.compile(r",")
-_SPACE = re.compile(r"\s+")
-
-
-def parse_names(value: str) -> list[dict[str, str]]:
-    """Authors of a BibTeX name list as {'family', 'given'} dicts.
-
-    >>> parse_names("Bird, R.B. and Hassager, O. AND {World Health Organization} and Ludwig van Beethoven")
-    [{'family': 'Bird', 'given': 'R.B.'}, {'family': 'Hassager', 'given': 'O.'}, {'family': 'World Health Organization', 'given': ''}, {'family': 'van Beethoven', 'given': 'Ludwig'}]
-    """
-    names = []
-    for raw in _split_depth0(" " + (value or "").strip() + " ", _AND):
-        raw = raw.strip().strip(",")
-        if not raw or raw.lower() == "others":
-            continue
-        if raw.startswith("{") and raw.endswith("}") and _balanced_whole(raw):
-            names.append({"family": latex_to_text(raw[1:-1]).strip(), "given": ""})
-            continue
-        parts = [p.strip() for p in _split_depth0(raw, _COMMA)]
-        if len(parts) >= 3:
-            family, given = parts[0], f"{parts[2]}, {parts[1]}".strip(", ")
-        elif len(parts) == 2:
-            family, given = parts
-        else:
-            words = [w for w in _split_depth0(raw, _SPACE) if w]
-            von = next((i for i, w in enumerate(words[:-1]) if w[:1].islower()), None)
-            cut = von if von is not None else len(words) - 1
-            family, given = " ".join(words[cut:]), " ".join(words[:cut])
-        family, given = latex_to_text(family).strip(), latex_to_text(given).strip()
-        if family or given:
-            names.append({"family": family or given, "given": given if family else ""})
-    return names
-
-
-def _balanced_whole(text: str) -> bool:
-    """Whether the first '{' of ``text`` closes at its last character."""
-    depth = 0
-    for i, c in enumerate(text):
-        depth += c == "{"
-        depth -= c == "}"
-        if depth == 0:
-            return i == len(text) - 1
-    return False
-
-
 # ---------------------------------------------------------------- records
 
 _VENUE_BY_TYPE = {
@@ -450,7 +345,8 @@ def _inherit(entry: _Entry, by_key: dict[str, _Entry]) -> None:
     while True:
         parents = []
         for link in ("crossref", "xdata"):
-            for key in re.split(r"\s*,\s*", current.fields.get(link, "").strip()):
+            for key in current.fields.get(link, "").split(","):
+                key = key.strip()
                 if key:
                     parents.append((link, key))
         if not parents:
@@ -524,7 +420,7 @@ def sniff(sample: Sample) -> float:
     if not records:
         return 0.6  # only @string/@comment/@preamble: BibTeX without entries
     if records & _KNOWN_TYPES:
-        has_field = re.search(r"^[ \t]*,?[ \t]*[A-Za-z][\w.:+-]*[ \t]*=[ \t]*[{\"\w]", sample.text, re.M)
+        has_field = re.search(r"^[ \t]*(?:,[ \t]*)?[A-Za-z][\w.:+-]*[ \t]*=[ \t]*[{\"\w]", sample.text, re.M)
         return 0.95 if has_field else 0.8
     return 0.5
 

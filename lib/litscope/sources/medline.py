@@ -33,10 +33,13 @@ _FIELD = re.compile(r"^([A-Z][A-Z0-9]{1,3}) {0,3}-(?: (.*)|\s*)$")
 #: Tags found only in MEDLINE-style files (RIS has 2-character tags, WoS has no dash).
 _MEDLINE_ONLY = re.compile(r"^(?:PMID|OWN |STAT|DCOM|LR  |FAU |JID |EDAT|MHDA|CRDT|PHST|PST |AID |LID |"
                            r"OID |ISSN|PMC |DEP |SB  |JT  |TA  |MH  |OT  |GR  |CIN |PL  )-", re.M)
-_DOI_TAGGED = re.compile(r"(10\.\d{4,9}/\S+)\s*\[doi\]", re.I)
+#: '<token> [doi]' / '<token> [arxiv]': '(?<!\S)' starts only at a token's start; '(\S+)\s*\[doi\]'
+#: alone rescans the rest of a long token from each of its characters (quadratic).
+_DOI_TAGGED = re.compile(r"(?<!\S)(\S+)\s*\[doi\]", re.I)
+_DOI_START = re.compile(r"10\.\d{4,9}/\S")
 _DOI_ANY = re.compile(r"(10\.\d{4,9}/[^\s\[\]]+)")
 _DOI_IN_SO = re.compile(r"doi:\s*(10\.\d{4,9}/\S+)", re.I)
-_ARXIV_TAGGED = re.compile(r"(\S+)\s*\[arxiv\]", re.I)
+_ARXIV_TAGGED = re.compile(r"(?<!\S)(\S+)\s*\[arxiv\]", re.I)
 
 
 def sniff(sample: Sample) -> float:
@@ -131,9 +134,10 @@ def _to_row(rec: TaggedRecord) -> dict[str, Any]:
 
 def _doi(rec: TaggedRecord, lids: list[str]) -> str:
     for value in lids:
-        m = _DOI_TAGGED.search(value)
-        if m:
-            return m.group(1)
+        for m in _DOI_TAGGED.finditer(value):
+            doi = _DOI_START.search(m.group(1))  # 'doi:10.1000/x [doi]': the DOI inside the token
+            if doi:
+                return m.group(1)[doi.start():]
     for value in lids:  # ERIC: 'AID - http://dx.doi.org/10.1000/123'
         if "[" not in value:
             m = _DOI_ANY.search(value)

@@ -53,7 +53,10 @@ _PUBMED_URL = re.compile(r"(?:pubmed\.ncbi\.nlm\.nih\.gov/|ncbi\.nlm\.nih\.gov/p
 _ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s?#]+?)(?:\.pdf)?(?:[?#\s]|$)", re.I)
 _ARXIV_DOI = re.compile(r"10\.48550/arxiv\.(\S+)", re.I)
 _DATE8 = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)[01]\d[0-3]\d(?!\d)")
-_INITIALS_LAST = re.compile(r"^(.+?)\s+((?:[A-Z]\.\s?-?)+)$")
+#: A name ending in initials, matched on the reversed name: what ``^(.+?)\s+((?:[A-Z]\.\s?-?)+)$``
+#: matches, without its quadratic backtracking over a long whitespace run or run of initials
+#: (read from the end, each character has one way to be parsed).
+_INITIALS_LAST_REVERSED = re.compile(r"((?:-?\s?\.[A-Z])+)\s+(.+)")
 
 
 def sniff(sample: Sample) -> float:
@@ -204,10 +207,10 @@ def _author(name: str) -> str:
     family, comma, given = name.partition(",")
     if comma and given.strip().lower() in ("null", "none", "nan", "n/a"):
         return family  # 'van den Hoven, null': an exporter's missing given name
-    if "," not in name:
-        m = _INITIALS_LAST.match(name)
-        if m and not m.group(1).endswith("."):
-            return f"{m.group(1)}, {m.group(2).strip()}"
+    if "," not in name and "\n" not in name:
+        m = _INITIALS_LAST_REVERSED.fullmatch(name[::-1])
+        if m and not m.group(2).startswith("."):
+            return f"{m.group(2)[::-1]}, {m.group(1)[::-1].strip()}"
     return name
 
 
