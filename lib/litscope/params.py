@@ -29,12 +29,12 @@ import io
 import os
 import re
 import tokenize
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, MutableMapping
 
 from .errors import ParameterError
+from .names import check_name
 
 __all__ = ["NotebookParameter", "ParamText", "RULES", "check_name", "check_notebook",
            "notebook_parameters", "parameters_from_source", "parse_param", "read_params_file",
@@ -42,8 +42,6 @@ __all__ = ["NotebookParameter", "ParamText", "RULES", "check_name", "check_noteb
 
 #: Largest parameters file read (a YAML mapping of a few names needs far less).
 MAX_PARAMS_FILE = 1 << 20
-#: Characters ``tempfile.mkdtemp`` adds to the report name for the temporary folder.
-_PARTIAL_OVERHEAD = len(".") + len(".partial-") + 8
 
 
 @dataclass(frozen=True)
@@ -272,7 +270,7 @@ def _one_of(choices: Callable[[], Iterable[str]]) -> Callable[[str, Any], None]:
 
 
 def _granularities() -> list[str]:
-    from .topics import GRANULARITY  # imported here: the topic stack is slow to import
+    from .topics import GRANULARITY  # imported when needed: the topic stack is slow to load
 
     return sorted(GRANULARITY)
 
@@ -291,14 +289,10 @@ def _texts(name: str, value: Any) -> None:
         raise ParameterError(f"parameter {name!r} must list file names, got {_shown(bad)}")
 
 
-def _name_rule(name: str, value: Any) -> None:
-    check_name(value)
-
-
 #: What the types alone do not say: ranges and choices, by parameter name (a parameter
 #: of a custom notebook that has no rule here is checked for its declared type only).
 RULES: dict[str, Callable[[str, Any], None]] = {
-    "name": _name_rule,
+    "name": lambda name, value: check_name(value),
     "inputs": _texts,
     "seed": _between(0, 2**32 - 1),  # numpy's and UMAP's random state
     "n_topics": _between(0, 10_000),
@@ -370,63 +364,6 @@ def resolve_parameters(known: Mapping[str, NotebookParameter], *,
     merged.update(params or {})
     merged.update(overrides or {})
     return validate(merged, known)
-
-
-def _name_max(folder: Path | None) -> int:
-    """The file-name length limit (bytes) of the file system holding ``folder``."""
-    probe = folder
-    while probe is not None:
-        try:
-            return int(os.pathconf(probe, "PC_NAME_MAX"))
-        except (OSError, ValueError, AttributeError):
-            probe = probe.parent if probe.parent != probe else None
-    return 255
-
-
-def check_name(name: Any, *, reports_dir: str | os.PathLike | None = None) -> str:
-    """A report name that is safe as a folder name and in a terminal; stripped.
-
-    Refused: empty names, path separators, a leading ``.``, control characters
-    (newline, escape, NUL...), invisible and text-direction characters (right-to-left
-    override, zero-width joiner...), and names too long for the temporary folder
-    ``.NAME.partial-XXXXXXXX`` to fit the file system's name limit.
-
-    Raises
-    ------
-    ParameterError
-        Saying which character or limit is the problem.
-
-    Examples
-    --------
-    >>> check_name(" llm-agents ")
-    'llm-agents'
-    >>> check_name("report\\u202egpj.exe")
-    Traceback (most recent call last):
-    ...
-    litscope.errors.ParameterError: report name 'report\\u202egpj.exe' contains U+202E (RIGHT-TO-LEFT OVERRIDE), a control or text-direction character; use letters, digits, '-', '_' or '.'
-    """
-    if not isinstance(name, str) or not name.strip():
-        raise ParameterError("a report needs a name (--name NAME)")
-    name = name.strip()
-    # Category C: controls, format (bidi overrides, zero-width), surrogates (undecodable
-    # bytes from argv), private and unassigned; Zl/Zp: line and paragraph separators.
-    bad = next((c for c in name if unicodedata.category(c)[0] == "C"
-                or unicodedata.category(c) in ("Zl", "Zp")), None)
-    if bad is not None:
-        label = unicodedata.name(bad, "") or unicodedata.category(bad)
-        raise ParameterError(f"report name {_shown(name)} contains U+{ord(bad):04X} ({label}), "
-                             "a control or text-direction character; use letters, digits, "
-                             "'-', '_' or '.'")
-    if name in (".", "..") or name.startswith(".") or any(c in name for c in "/\\"):
-        raise ParameterError(f"report name {_shown(name)} must be a plain folder name "
-                             "(no '/', not starting with '.')")
-    limit = _name_max(Path(reports_dir) if reports_dir is not None else None) - _PARTIAL_OVERHEAD
-    size = len(name.encode("utf-8"))
-    if size > limit:
-        raise ParameterError(f"report name is too long: {size} bytes, at most {limit} "
-                             f"(the temporary folder .NAME.partial-XXXXXXXX must fit the "
-                             f"file-name limit)")
-    return name
 
 
 # --------------------------------------------------------------------------- in the notebook
