@@ -97,6 +97,9 @@ class _Parser:
         self.text = text
         self.n = len(text)
         self.macros: dict[str, str] = dict(MONTHS)
+        # '@string{b = a # a}' doubles at each step: 30 such lines make gigabytes ('billion laughs').
+        # Long macros draw on a budget; honest files (short journal names) never reach it.
+        self._expansion_left = max(64 * len(text), 16 * 1024 * 1024)
         self._newlines = [m.start() for m in re.finditer("\n", text)]
         self.notes: list[tuple[int, str]] = []  # (offset, note) not tied to a record
         # Computed once so damaged files (many unclosed braces) stay linear, not quadratic.
@@ -317,6 +320,11 @@ class _Parser:
                     parts.append(token)
                 elif token.lower() in self.macros:
                     parts.append(self.macros[token.lower()])
+                    if len(parts[-1]) > 256:
+                        self._expansion_left -= len(parts[-1])
+                    if self._expansion_left < 0 and len(parts[-1]) > 256:
+                        raise _Broken("@string macros expand to far more text than the file holds "
+                                      "(a macro bomb?); not expanded")
                 else:
                     notes.append(f"undefined @string macro {token!r} kept as text")
                     parts.append(token)
