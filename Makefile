@@ -20,7 +20,7 @@ PYTEST_ARGS ?=
 LAB_ARGS ?=
 KERNEL   := $(VENV)/share/jupyter/kernels/python3/kernel.json
 
-.PHONY: help setup review test lab bench clean
+.PHONY: help setup review test lab notebook bench clean
 
 help: ## list the targets
 	@echo "litscope - make targets:"
@@ -74,8 +74,12 @@ test: setup ## run the test suite (PYTEST_ARGS='-m "not slow"' to skip the model
 	$(PY) -m pytest tests lib/litscope $(PYTEST_ARGS)
 
 lab: setup ## open the notebooks in JupyterLab (LAB_ARGS=... for more options)
+	@# notebooks/review.ipynb and review.py link to the package's copy (one source); jupytext keeps them paired
 	@# root is normal in containers; Jupyter refuses it without --allow-root
 	$(VENV)/bin/jupyter lab notebooks/ $$( [ "$$(id -u)" = 0 ] && echo --allow-root ) $(LAB_ARGS)
+
+notebook: setup ## after editing notebooks/review.py, bring review.ipynb in line (cell ids kept)
+	$(VENV)/bin/jupytext --sync notebooks/review.py
 
 bench: setup ## time the pipeline stages (BENCH="pipeline_bench topic_quality ..." to choose)
 	@for b in $(BENCH); do echo "== bench/$$b.py"; HF_HUB_OFFLINE=1 $(PY) bench/$$b.py; done

@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
-from . import cleanup, paths, progress as progress_
+from . import cleanup, drafts, paths, progress as progress_
 from .errors import (ChromiumNotFoundError, ExecutionError, InputError, LitscopeError,
                      ParameterError, RenderError)
 # The parameter functions live in litscope.params (the notebook uses them too); they are
@@ -342,7 +342,9 @@ def run_review(inputs: Iterable[str | os.PathLike] | str | os.PathLike | None, *
                     logging.getLogger(logger_name).addFilter(quiet)
                 try:
                     started = time.monotonic()
-                    with _environ(progress_.ENV_VAR, progress_path), (relay or nullcontext()):
+                    # The kernel learns it is publishing (not a Lab draft) from drafts.ENV_VAR.
+                    with _environ(progress_.ENV_VAR, progress_path), \
+                            _environ(drafts.ENV_VAR, str(partial)), (relay or nullcontext()):
                         papermill.execute_notebook(
                             str(notebook), str(executed), parameters=merged,
                             kernel_name=kernel_name, progress_bar=False,

@@ -9,7 +9,9 @@ what                          default                                override
 ============================  =====================================  =========================
 project root                  the checkout holding ``lib/litscope``  ``LITSCOPE_ROOT``
 reports                       ``<root>/reports``                     ``LITSCOPE_REPORTS``
-notebooks                     ``<root>/notebooks``                   ``LITSCOPE_NOTEBOOKS``
+notebooks (JupyterLab)        ``<root>/notebooks``                   ``LITSCOPE_NOTEBOOKS``
+review notebook               inside the package (``litscope/notebooks``) ``LITSCOPE_NOTEBOOKS``
+drafts (notebook run in Lab)  ``<reports>/.drafts``                  --
 sample corpus                 ``<root>/data/samples``                --
 embedding cache               ``~/.cache/litscope``                  ``LITSCOPE_CACHE``
 ============================  =====================================  =========================
@@ -56,9 +58,20 @@ def notebooks_dir() -> Path:
     return Path(env).expanduser().resolve() if env else project_root() / "notebooks"
 
 
+def packaged_notebooks_dir() -> Path:
+    """The notebooks shipped inside the package (``notebooks/`` of a checkout links to them)."""
+    return Path(__file__).resolve().parent / "notebooks"
+
+
 def review_notebook() -> Path:
-    """The review notebook papermill runs."""
-    return notebooks_dir() / "review.ipynb"
+    """The review notebook papermill runs: package data, so an installed wheel finds it too."""
+    env = os.environ.get("LITSCOPE_NOTEBOOKS")
+    return (Path(env).expanduser().resolve() if env else packaged_notebooks_dir()) / "review.ipynb"
+
+
+def drafts_dir() -> Path:
+    """Where the review notebook writes when run in JupyterLab rather than by ``litscope review``."""
+    return reports_dir() / ".drafts"
 
 
 def samples_dir() -> Path:

@@ -1,0 +1,161 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.7
+#   kernelspec:
+#     display_name: Python 3 (litscope)
+#     language: python
+#     name: python3
+# ---
+
+# %% tags=["parameters"]
+inputs: list = ["data/samples/hf-papers-listing.txt"]  # files, folders or globs
+name: str = "sample"  # report name: the folder under reports/
+report_title: str = ""  # title of the report; empty: "Literature review: <name>"
+research_question: str = ""  # the question the review answers; empty: none stated
+output_dir: str = ""  # where papers.csv goes; empty: reports/<name> (in JupyterLab: reports/.drafts/<name>)
+seed: int = 42  # random seed of the topic model (same seed, same report)
+n_topics: int = 0  # number of topics; 0 means automatic
+granularity: str = "auto"  # auto, coarser, finer
+min_topic_size: int = 0  # smallest topic; 0 means derived from the corpus size
+synthesis_sentences: int = 4  # most sentences in each topic synthesis
+deduplicate: bool = True  # merge records of the same paper found in several inputs
+embedder: str = "minilm"  # minilm (default); fast: MiniLM on a sample, the rest projected into its space (very large corpora); static
+dask: str = ""  # Dask scheduler address (tcp://host:8786) or local to embed on a cluster; empty: in-process
+cache: bool = True  # reuse embeddings, topics and summaries of earlier runs
+
+# %%
+import litscope
+from litscope import drafts, params, pipeline, report
+from litscope.timing import StageTimer
+
+params.check_notebook(globals())  # refuse unknown names, wrong types, out-of-range values
+
+timer = StageTimer()
+parameters = dict(inputs=inputs, name=name, report_title=report_title, research_question=research_question,
+                  output_dir=output_dir, seed=seed, n_topics=n_topics, granularity=granularity,
+                  min_topic_size=min_topic_size, synthesis_sentences=synthesis_sentences,
+                  deduplicate=deduplicate, embedder=embedder, dask=dask, cache=cache)
+title = report.resolve_title(report_title, name)
+input_files = report.resolve_inputs(inputs)
+# Run in JupyterLab (not by litscope review), this is a draft folder: published reports stay as they are.
+out_dir = drafts.resolve_output_dir(output_dir, name)
+
+# %%
+review = pipeline.run(input_files, output_dir=out_dir, seed=seed, n_topics=n_topics, granularity=granularity,
+                      min_topic_size=min_topic_size, synthesis_sentences=synthesis_sentences,
+                      deduplicate=deduplicate, embedder=embedder, dask=dask, cache=cache, progress=True,
+                      timer=timer)
+records, corpus, result = review.records, review.corpus, review.topics
+refs, summaries, syntheses = review.refs, review.summaries, review.syntheses
+
+# %%
+report.display_title(title, research_question=research_question, inputs=input_files,
+                     df=records, merged=corpus, n_topics=len(result.topics))
+
+# %%
+# Edge corpora (one paper, titles only, another language) say what they cannot give.
+from litscope import caveats, language
+
+languages = language.detect_languages(corpus)
+language.add_language_column(review.outputs["papers"], dict(zip(corpus["id"], languages)))
+caveats.display_caveats(caveats.compute_corpus_caveats(corpus, result, syntheses, languages=languages))
+
+# %% [markdown]
+# ## Corpus overview
+#
+# This section accounts for every record in the inputs: how many were read from each file, which could not be read and why, which were merged as duplicates, and how the remaining papers are distributed over time and over sources. Nothing is dropped silently: a record that is not part of the review is listed here.
+
+# %%
+report.display_corpus_overview(records, corpus)
+
+# %% [markdown]
+# ### De-duplication
+#
+# Exports from different databases often describe the same paper. Records are treated as the same paper when they share an identifier (DOI, arXiv id, PubMed id) or when their titles match closely and their years and first authors agree; different identifiers never merge.
+
+# %%
+with timer("figures"):
+    report.display_dedupe(records, corpus)
+
+# %% [markdown]
+# ### Papers per year
+
+# %%
+with timer("figures"):
+    report.display_years(corpus)
+
+# %% [markdown]
+# ### Sources and venues
+
+# %%
+with timer("figures"):
+    report.display_sources(corpus)
+
+# %% [markdown]
+# ## Topic overview
+#
+# Each paper's title and abstract are embedded as one vector with a sentence-transformer model; BERTopic reduces the vectors with UMAP and clusters them with HDBSCAN (or k-means when a number of topics is requested). Each topic is labelled with a phrase from its most typical titles and described by key phrases drawn from its abstracts. Papers that lie too far from every cluster stay *unassigned* rather than being forced into a topic. The assignment confidence of a paper (0 to 1) says how clearly it belongs to its topic rather than to the next closest one.
+
+# %%
+with timer("figures"):
+    report.display_topic_overview(result)
+
+# %% [markdown]
+# ### Map of the papers
+#
+# Every point is a paper, placed so that papers with similar titles and abstracts lie close together (a 2-D UMAP projection of the embeddings; the axes have no units). Hover over a point for its title, reference number and topic; click a legend entry to hide a topic.
+
+# %%
+with timer("figures"):
+    report.display_topic_map(result, corpus, refs)
+
+# %% [markdown]
+# ### Similarity between topics
+#
+# Cosine similarity between the mean embeddings of the topics: high values mark topics that address neighbouring questions and may be read together.
+
+# %%
+with timer("figures"):
+    report.display_topic_similarity(result)
+
+# %% [markdown]
+# ### Topics over time
+
+# %%
+with timer("figures"):
+    report.display_topics_over_time(result, corpus)
+
+# %% [markdown]
+# The next sections take the topics one at a time, largest first. Each opens with its key phrases and an extractive synthesis: a few sentences chosen from the topic's abstracts to cover its main lines while avoiding repetition, each followed by the number of the paper it comes from in the reference list. A table then lists every paper of the topic with a one-sentence summary taken from its abstract.
+
+# %%
+with timer("figures"):
+    report.display_topic_sections(result, corpus, syntheses, summaries, refs)
+
+# %% [markdown]
+# ## Unassigned papers
+
+# %%
+report.display_unassigned(result, corpus, summaries, refs)
+
+# %% [markdown]
+# ## References
+
+# %%
+report.display_references(refs)
+
+# %% [markdown]
+# ## Reproducibility appendix
+#
+# Running the review again with the same inputs, parameters and software gives the same topics, syntheses and reference numbers. The tables below record everything that determines the result. Written next to this report: `papers.csv` (one row per paper: reference number, topic, summary, source), `topics.csv` (labels, key phrases, syntheses), the reviewed corpus as `corpus.bib`, `corpus.ris` and `corpus.csv` for reference managers and screening tools, and `duplicates.csv`, the audit trail of every merged duplicate.
+
+# %%
+report.display_appendix(parameters, df=records, timer=timer, model=pipeline.describe_embedding(review),
+                        topic_params=result.params)
+pipeline.write_run_stats(review)
