@@ -134,3 +134,16 @@ def test_full_lab_run_leaves_the_published_report(tmp_path, monkeypatch):
     _lab_run(tmp_path, monkeypatch, "labfull", upto=None)
     assert (tmp_path / ".drafts" / "labfull" / "papers.csv").is_file()
     _assert_untouched(tmp_path, "labfull", files)
+
+
+def test_report_tables_are_left_aligned_in_lab():
+    import pandas as pd
+
+    from litscope import report
+    from litscope.tablestyle import left_aligned
+
+    frame = pd.DataFrame({"title": ["A paper"], "year": [2024]})
+    html = left_aligned(report.html_table(frame, numeric=["year"]))
+    assert '<td style="text-align:left">A paper</td>' in html
+    assert '<td class="ls-num" style="text-align:right">2024</td>' in html
+    assert "<td>" not in html and "<th>" not in html
