@@ -13,7 +13,8 @@ those ends, using what JSON allows:
 * in pretty-printed JSON, a ``{`` that starts a line indented like the elements (the least
   indented ``{`` lines) starts an element, whatever was left open before it;
 * the list ends at the document's last ``]`` (at the ``]`` after which the envelope of an
-  API response parses, for a list inside one); any other unmatched ``]`` is stray.
+  API response parses, for a list inside one); any other unmatched ``]`` is stray, and a
+  document that does not end with ``]`` was cut short.
 
 Examples
 --------
@@ -152,7 +153,7 @@ class _Scanner:
 
     def ends_list(self, at: int, after: int) -> bool:
         """Whether an unmatched ``]`` at ``at`` closes the list."""
-        if self.final is not None:
+        if self.top_level:  # a top-level list ends with the document; cut short, it does not end at all
             return at == self.final
         if not self.top_level and self.trials < _END_TRIALS and len(self.text) - at + self.open_pos < _TRIAL_SIZE:
             self.trials += 1  # it does if the envelope around the list parses with the list cut there
