@@ -234,3 +234,18 @@ def test_corpus_exports_read_back_and_audit_lists_merges(tmp_path):
             sorted(back["title"]) == ["Deep learning for reviews", "Screening with active learning"], key
     audit = pd.read_csv(written["duplicates"])
     assert len(audit) == 2 and set(audit["reason"].dropna()) >= {"doi"}
+
+
+def test_large_topic_tables_list_the_most_confident_papers(monkeypatch):
+    """Issue 7: a topic bigger than MAX_TABLE_ROWS lists its most confident papers and says so."""
+    df = corpus()
+    refs = report.compute_references(df)
+    res = topic_result(df)
+    monkeypatch.setattr(report, "MAX_TABLE_ROWS", 1)
+    topic0 = res.papers[res.papers["topic"] == 0]
+    assert len(topic0) >= 2
+    best = topic0.sort_values("confidence", ascending=False, kind="stable")["id"].iloc[0]
+    section0 = report.topic_sections_html(res, df, None, None, refs).split('id="topic-0"')[1].split("</section>")[0]
+    assert f"lists 1 of the {len(topic0)} papers of this topic" in section0
+    assert section0.count('<a href="#ref-') == 1
+    assert f'href="#ref-{report.reference_numbers(refs)[best]}"' in section0

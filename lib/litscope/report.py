@@ -806,6 +806,29 @@ def topic_overview_html(result: Any) -> str:
     return "".join(parts)
 
 
+#: Most papers listed in one table of the HTML; a larger topic lists its most confidently
+#: assigned papers and points to papers.csv for the rest (a 100,000-paper report would
+#: otherwise be a 100 MB page no browser or printer handles).
+MAX_TABLE_ROWS = 1000
+
+
+def _table_cap(ids: Sequence[str], rank: Mapping[str, float] | None, what: str) -> tuple[list[str], str]:
+    """At most :data:`MAX_TABLE_ROWS` of ``ids`` (highest ``rank`` first, then list order) and a note.
+
+    >>> _table_cap(["a", "b"], None, "papers")
+    (['a', 'b'], '')
+    """
+    ids = list(ids)
+    if len(ids) <= MAX_TABLE_ROWS:
+        return ids, ""
+    order = sorted(range(len(ids)), key=lambda j: (-float((rank or {}).get(ids[j], 0.0) or 0.0), j))
+    keep = sorted(order[:MAX_TABLE_ROWS])
+    note = (f'<p class="ls-note">The table lists {MAX_TABLE_ROWS:,} of the {len(ids):,} {what}'
+            + (", those most confidently assigned to the topic" if rank else "")
+            + "; <code>papers.csv</code> lists every paper.</p>")
+    return [ids[j] for j in keep], note
+
+
 def _paper_table(ids: Sequence[str], df: pd.DataFrame, numbers: Mapping[str, int],
                  summaries: Mapping[str, str] | pd.Series | None, confidence: Mapping[str, float] | None,
                  extra: Mapping[str, str] | None = None, extra_name: str = "") -> str:
@@ -878,7 +901,8 @@ def topic_sections_html(result: Any, df: pd.DataFrame, syntheses: pd.DataFrame |
             parts.append('<p class="ls-note">The synthesis is extractive: each sentence is taken verbatim from '
                          "the abstract of the paper cited after it" + (f" ({'; '.join(notes)})" if notes else "")
                          + ".</p>")
-        parts.append(_paper_table(list(members["id"]), df, numbers, summaries, conf))
+        shown, cap_note = _table_cap(members["id"], conf, "papers of this topic")
+        parts.append(cap_note + _paper_table(shown, df, numbers, summaries, conf))
         parts.append("</section>")
     return "".join(parts)
 
@@ -901,7 +925,8 @@ def unassigned_html(result: Any, df: pd.DataFrame, summaries: Mapping[str, str] 
             "and of the reference list; a reader should check them by hand, since they may be outliers, "
             "papers on subjects covered by too few others to form a topic, or off-topic records.</p>")
     conf = dict(zip(result.papers["id"], result.papers["confidence"])) if "confidence" in result.papers else None
-    return text + _paper_table(ids, df, numbers, summaries, None if reasons else conf,
+    shown, cap_note = _table_cap(ids, None, "unassigned papers")
+    return text + cap_note + _paper_table(shown, df, numbers, summaries, None if reasons else conf,
                                extra=reasons or None, extra_name="Why unassigned")
 
 
