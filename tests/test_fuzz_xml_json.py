@@ -138,7 +138,7 @@ def one_local_mutation(draw):
     return reader, data, mutated_data
 
 
-@settings(FUZZ, max_examples=80)
+@settings(FUZZ, max_examples=60)
 @given(one_local_mutation())
 def test_one_damaged_record_costs_at_most_its_neighbour(case):
     reader, original, data = case
