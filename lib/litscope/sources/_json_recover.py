@@ -86,7 +86,6 @@ class _Lines:
 
 
 _DECODER = _json.JSONDecoder()
-_WS = re.compile(r"\s*")
 _UNPARSED = object()
 #: Kinds of the containers open inside an element are kept to this depth; deeper ones are only
 #: counted (json itself refuses such values), so a hostile text cannot grow the scan's memory.
@@ -155,7 +154,7 @@ class _Scanner:
         """Whether an unmatched ``]`` at ``at`` closes the list."""
         if self.top_level:  # a top-level list ends with the document; cut short, it does not end at all
             return at == self.final
-        if not self.top_level and self.trials < _END_TRIALS and len(self.text) - at + self.open_pos < _TRIAL_SIZE:
+        if self.trials < _END_TRIALS and len(self.text) - at + self.open_pos < _TRIAL_SIZE:
             self.trials += 1  # it does if the envelope around the list parses with the list cut there
             try:
                 _json.loads(self.text[:self.open_pos] + "[]" + self.text[at + 1:])
@@ -287,16 +286,15 @@ def _element_indent(text: str, open_pos: int) -> str | None:
 
 def _final_bracket(text: str) -> int | None:
     """Offset of the document's last character when it is ``]`` (the end of a top-level list)."""
-    at = len(text) - 1
-    while at >= 0 and text[at].isspace():
-        at -= 1
+    at = len(text.rstrip()) - 1
     return at if at >= 0 and text[at] == "]" else None
 
 
 def recover_list(text: str, open_pos: int, *, top_level: bool = True) -> Recovered:
     """Read the list whose ``[`` is at ``open_pos`` element by element.
 
-    ``top_level``: the list is the whole document, so text after its ``]`` is damage.
+    ``top_level``: the list is the whole document (it ends at the document's last ``]``);
+    otherwise it is the record list of an API envelope.
     """
     found = Recovered()
     lines = _Lines(text)
@@ -322,8 +320,6 @@ def recover_list(text: str, open_pos: int, *, top_level: bool = True) -> Recover
         if not spans or spans[-1][2] is None:  # the last element is whole: the cut came after it
             found.failures.append((None, lines.at(len(text)), f"the list is not closed after element {len(spans)}; "
                                                                "the rest of the file could not be read"))
-    elif top_level and _WS.match(text, found.end + 1).end() < len(text):
-        found.failures.append((None, lines.at(found.end + 1), "extra data after the JSON list"))
     return found
 
 
