@@ -13,8 +13,8 @@ One reader for every JSON shape litscope knows; the shape is chosen per record
 
 A top-level list, the list of records in an API envelope, and JSON Lines are read record by
 record when damaged (:mod:`litscope.sources._json_recover`): a record with a missing comma,
-brace or quote is listed with its number, line and reason, and the records after it load. An API error response raises
-:class:`~litscope.errors.FeedError`; JSON that holds no records (an author profile
+brace or quote is listed with its number, line and reason, and the records after it load.
+An API error response raises :class:`~litscope.errors.FeedError`; JSON that holds no records (an author profile
 without papers, a list of numbers) raises :class:`~litscope.errors.InputError`.
 
 Examples

@@ -29,9 +29,7 @@ import pandas as pd
 from ..errors import FeedError, InputError, RecordError
 from ..schema import SkippedRecord, clean_text, to_frame
 from ._io import PathOrBuffer, Sample, source_name
-# The safe-XML helpers lived here first; they are still importable from this module.
-from ._xml import (Bad, XmlRecords, declared_encoding, element_text, local_name,  # noqa: F401
-                   root_element_name, start_lines, xml_bytes, xml_records)
+from ._xml import Bad, element_text, local_name, root_element_name, xml_bytes, xml_records
 
 FORMAT = "pubmed_xml"
 EXTENSIONS = (".xml", ".nxml")
