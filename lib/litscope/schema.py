@@ -28,7 +28,7 @@ from typing import Any, Iterable, Mapping
 import pandas as pd
 
 from .bibfields import normalize_biblio
-from .controls import CONTROL_CHAR, removal_note, scrub_record, strip_controls
+from .controls import removal_note, scrub_record
 from .errors import SchemaError
 
 #: Column name -> short description. The order is the column order of every frame.
@@ -91,8 +91,6 @@ def clean_text(value: Any) -> str:
     if value is None or (isinstance(value, float) and value != value):
         return ""
     text = str(value)
-    if CONTROL_CHAR.search(text):  # also here, so readers' has-text checks agree with to_frame
-        text = strip_controls(text)[0]
     if "<" in text:
         text = _TAG.sub(" ", _INLINE_TAG.sub("", text))
     if "&" in text:
@@ -182,8 +180,7 @@ def is_author_placeholder(text: str) -> bool:
     >>> is_author_placeholder("[No author name available]"), is_author_placeholder("Anon, Ann")
     (True, False)
     """
-    text = text.strip(" \t[](){}.,;")
-    return len(text) <= 24 and _WS.sub(" ", text.lower()) in AUTHOR_PLACEHOLDERS
+    return text.strip(" [](){}.,;").lower() in AUTHOR_PLACEHOLDERS  # text from clean_text: spaces collapsed
 
 
 def normalize_author(value: Any) -> str:
@@ -333,31 +330,37 @@ def to_frame(records: Iterable[Mapping[str, Any]], *, source_format: str, source
     source_file : str or path-like
         File the records came from.
     skipped : iterable of SkippedRecord
-        Records the reader could not load; stored in ``df.attrs["skipped"]``.
+        Records the reader could not load; stored in ``df.attrs["skipped"]`` with any record
+        whose whole text was control characters.
 
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`COLUMNS`; ``attrs["skipped"]`` is a list of dicts; ``attrs["notes"]``
-        one dict (file, record, line, note) per record that had control characters removed.
-    """
+        Columns :data:`COLUMNS`; ``attrs["skipped"]`` a list of dicts; ``attrs["notes"]`` one
+        dict (file, record, line, note) per record that had control characters removed."""
     rows = []
     notes = []
+    skipped = list(skipped)
     for position, raw in enumerate(records, start=1):
         raw, removed = scrub_record(raw)
         rec = normalize_record(raw)
+        number, line = int(raw.get("source_record") or position), raw.get("source_line")
+        if removed and not rec["title"] and not rec["abstract"]:  # its text was all control characters
+            skipped.append(SkippedRecord(str(source_file), number, line, "record has neither title nor "
+                                         "abstract once control characters are removed"))
+            continue
         rec["id"] = record_id(rec)
         rec["source_format"] = source_format
         rec["source_file"] = str(source_file)
-        rec["source_record"] = int(raw.get("source_record") or position)
+        rec["source_record"] = number
         rows.append(rec)
         if removed:
-            notes.append({"file": str(source_file), "record": rec["source_record"],
-                          "line": raw.get("source_line"), "note": removal_note(removed)})
+            notes.append({"file": str(source_file), "record": number, "line": line,
+                          "note": removal_note(removed)})
     df = pd.DataFrame(rows, columns=COLUMNS) if rows else empty_frame()
     if rows:
         df = _typed(df)
-    df.attrs["skipped"] = [s.as_dict() for s in skipped]
+    df.attrs["skipped"] = [s.as_dict() for s in sorted(skipped, key=lambda s: s.record or 0)]
     df.attrs["notes"] = notes
     return df
 

@@ -340,6 +340,8 @@ def build_record(row: Sequence[Any], mapping: ColumnMap, *, concatenated_authors
             continue
         for i, header in cols:
             raw = cell(i)
+            if type(raw) is str and not raw:
+                continue  # the common empty cell, skipped before any parsing
             if field == "authors":
                 names = split_authors(raw, concatenated=concatenated_authors)
                 if names:

@@ -201,7 +201,7 @@ def read_csv(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "
                           "note": f"row has {len(row)} cells but the header has {len(header)}; "
                                   "cells were mapped by position"})
         if ours:  # a table litscope wrote: undo its spreadsheet-formula quoting
-            row = [unescape_cell(c) for c in row]
+            row = [unescape_cell(c) if c[:1] == "'" else c for c in row]
         rec = build_record(row, mapping, concatenated_authors=springer)
         if not has_text(rec):
             bad(number, line, "row has neither title nor abstract")
