@@ -46,7 +46,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from . import csvsafe, paths
+from . import csvsafe, paths, tablestyle
 
 __all__ = [
     "REFERENCE_ORDER", "PACKAGES", "resolve_inputs", "resolve_title", "resolve_output_dir", "merge_duplicates",
@@ -613,7 +613,7 @@ def link_citations(text: str, valid: Iterable[int] | None = None) -> str:
 def _display_html(text: str) -> None:
     from IPython.display import HTML, display
 
-    display(HTML(text))
+    display(HTML(tablestyle.left_aligned(text)))  # inline: Lab drops <style> from untrusted notebooks
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:
