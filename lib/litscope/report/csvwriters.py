@@ -1,0 +1,115 @@
+"""The report's CSV artifacts: papers.csv, topics.csv and the corpus exports."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+
+from .. import csvsafe
+from .inputs import _display_path
+from .references import _ref_map, _year_text
+
+PAPERS_CSV_COLUMNS = ["ref", "id", "title", "year", "topic", "topic_label", "confidence", "summary",
+                      "authors", "venue", "doi", "arxiv_id", "source_file", "source_record", "merged_from"]
+
+
+def compute_papers_table(df: pd.DataFrame, papers: pd.DataFrame | None, summaries: Mapping[str, str] | pd.Series | None,
+                         refs: pd.DataFrame | Mapping[str, int]) -> pd.DataFrame:
+    """One row per paper with its reference number, topic and summary (the content of papers.csv).
+
+    ``papers`` is the topic assignment (id, topic, topic_label, confidence), matched by id.
+    Rows are in reference order; year is '' when unknown.
+    """
+    numbers = _ref_map(refs)
+    out = pd.DataFrame({
+        "ref": [numbers.get(str(i)) for i in df["id"]],
+        "id": df["id"].astype(str).to_numpy(),
+        "title": df["title"].astype(str).to_numpy(),
+        "year": [_year_text(y) for y in df["year"]],
+    })
+    if papers is not None and len(papers):
+        p = papers.drop_duplicates("id").set_index("id")
+        out["topic"] = [int(p.at[i, "topic"]) if i in p.index else -1 for i in out["id"]]
+        out["topic_label"] = [str(p.at[i, "topic_label"]) if i in p.index and "topic_label" in p else ""
+                              for i in out["id"]]
+        out["confidence"] = [round(float(p.at[i, "confidence"]), 3) if i in p.index and "confidence" in p
+                             and pd.notna(p.at[i, "confidence"]) else np.nan for i in out["id"]]
+    else:
+        out["topic"], out["topic_label"], out["confidence"] = -1, "", np.nan
+    summ = summaries if summaries is not None else {}
+    out["summary"] = [str(summ.get(i, "") or "") if hasattr(summ, "get") else "" for i in out["id"]]
+    out["authors"] = ["; ".join(a) if isinstance(a, (list, tuple, np.ndarray)) else "" for a in df["authors"]] \
+        if "authors" in df else ""
+    for col in ("venue", "doi", "arxiv_id", "source_file"):
+        out[col] = df[col].astype(str).to_numpy() if col in df else ""
+    out["source_file"] = [_display_path(f) if f else "" for f in out["source_file"]]
+    out["source_record"] = [_year_text(r) for r in df["source_record"]] if "source_record" in df else ""
+    if "merged_from" in df:
+        out["merged_from"] = ["; ".join(map(str, m)) if isinstance(m, (list, tuple, np.ndarray)) else str(m)
+                              for m in df["merged_from"]]
+    else:
+        out["merged_from"] = ""
+    out = out.sort_values("ref", kind="stable", na_position="last").reset_index(drop=True)
+    return out[PAPERS_CSV_COLUMNS]
+
+
+def write_papers_csv(path: str | os.PathLike, df: pd.DataFrame, papers: pd.DataFrame | None,
+                     summaries: Mapping[str, str] | pd.Series | None,
+                     refs: pd.DataFrame | Mapping[str, int]) -> Path:
+    """Write papers.csv (UTF-8): one row per paper, columns :data:`PAPERS_CSV_COLUMNS`.
+
+    ``path`` may be a folder (``papers.csv`` is written inside it). Returns the file written.
+    """
+    path = Path(path)
+    if path.is_dir():
+        path = path / "papers.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    csvsafe.write_frame(compute_papers_table(df, papers, summaries, refs), path)  # formulas neutralised
+    return path
+
+
+def write_topics_csv(path: str | os.PathLike, topics: pd.DataFrame,
+                     syntheses: pd.DataFrame | None = None) -> Path:
+    """Write topics.csv (UTF-8): topic, label, size, share, key phrases, parent theme, and
+    (when ``syntheses`` is given) the synthesis paragraph with its ``[n]`` citations."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / "topics.csv"
+    t = topics.copy()
+    if syntheses is not None and len(syntheses):
+        t = t.merge(syntheses[["topic", "synthesis", "cited_ids"]], on="topic", how="left")
+    for col in t.columns:
+        t[col] = [", ".join(map(str, v)) if isinstance(v, (list, tuple, np.ndarray)) else v for v in t[col]]
+    csvsafe.write_frame(t, path)
+    return path
+
+
+def write_corpus_exports(out_dir: str | os.PathLike, merged: pd.DataFrame) -> dict[str, Path]:
+    """Write the reviewed corpus for reference managers and screening tools, and the audit trail.
+
+    ``corpus.bib``, ``corpus.ris`` and ``corpus.csv`` hold one record per paper after
+    de-duplication (each with the source records it was merged from); ``duplicates.csv``
+    lists every duplicate cluster with the reason it was merged (empty when none).
+
+    Returns
+    -------
+    dict
+        Name -> path of each file written.
+    """
+    from .. import dedupe, export
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = {
+        "bibtex": export.write_bibtex(merged, out / "corpus.bib"),
+        "ris": export.write_ris(merged, out / "corpus.ris"),
+        "csv": export.write_csv(merged, out / "corpus.csv"),
+    }
+    audit = dedupe.compute_dedupe_audit(merged) if merged.attrs.get("dedupe_done") else pd.DataFrame()
+    csvsafe.write_frame(audit, out / "duplicates.csv")
+    written["duplicates"] = out / "duplicates.csv"
+    return written

@@ -1,0 +1,133 @@
+"""The notebook's calls: show each section's HTML and figures."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import pandas as pd
+
+from .html import _display_html, _plural
+from .references import _ref_map
+from .sections import appendix_html, corpus_overview_html, dedupe_html, references_html, title_html
+from .topic_sections import _unassigned_count, topic_overview_html, topic_sections_html, unassigned_html
+
+
+def display_title(report_title: str, **kwargs: Any) -> None:
+    """Show :func:`title_html`."""
+    _display_html(title_html(report_title, **kwargs))
+
+
+def display_corpus_overview(df: pd.DataFrame, merged: pd.DataFrame | None = None) -> None:
+    """Show :func:`corpus_overview_html`."""
+    _display_html(corpus_overview_html(df, merged))
+
+
+def display_dedupe(df: pd.DataFrame, merged: pd.DataFrame) -> None:
+    """Show the de-duplication summary and the PRISMA flow."""
+    from .. import figures
+
+    from .. import prisma
+    from ..dedupe import compute_source_counts
+
+    counts = compute_source_counts(df, merged) if merged.attrs.get("dedupe_done", False) else None
+    _display_html(dedupe_html(df, merged, counts))
+    skipped = pd.DataFrame(df.attrs.get("skipped", []) or [], columns=["file", "record", "line", "reason"])
+    flow = prisma.compute_prisma_identification(df, merged, skipped)
+    figures.show(prisma.plot_prisma_flow(flow))
+
+
+def display_years(df: pd.DataFrame) -> None:
+    """The papers-per-year figure, or a sentence saying the years are unknown."""
+    from .. import figures
+
+    fig = figures.plot_years(df)
+    if fig is None:
+        _display_html("<p>No paper in the inputs has a publication year, so the corpus cannot be "
+                      "shown over time. Exports from bibliographic databases (Scopus, Web of Science, "
+                      "PubMed, OpenAlex) carry years; pasted listings usually do not.</p>")
+        return
+    years = pd.to_numeric(pd.Series(df["year"], dtype="object"), errors="coerce")
+    missing = int(years.isna().sum())
+    _display_html(f"<p>{_plural(int(years.notna().sum()), 'paper')} have a known year"
+                  + (f"; {missing} without a year are not shown" if missing else "") + ".</p>")
+    figures.show(fig)
+
+
+def display_sources(df: pd.DataFrame) -> None:
+    """Venues (or input files, when the inputs name no venue) as a figure."""
+    from .. import figures
+
+    venues = df["venue"].fillna("").astype(str).str.strip() if "venue" in df else pd.Series([], dtype=str)
+    if (venues != "").any():
+        n = int((venues != "").sum())
+        _display_html(f"<p>{_plural(n, 'paper')} name a venue; {_plural(venues[venues != ''].nunique(), 'venue')} "
+                      "appear in all.</p>")
+    else:
+        files = df["source_file"].nunique() if "source_file" in df else 0
+        if files <= 1:
+            _display_html("<p>The inputs name no journal, conference or repository for the papers, and "
+                          "all of them come from a single file, so there is no breakdown by source.</p>")
+            return
+        _display_html("<p>The inputs name no journal or conference, so the papers are shown by the file "
+                      "they came from.</p>")
+    figures.show(figures.plot_sources(df))
+
+
+def display_topic_overview(result: Any) -> None:
+    """Topic sizes (figure and table) and broad themes."""
+    from .. import figures
+
+    figures.show(figures.plot_topic_sizes(result.topics, _unassigned_count(result)))
+    _display_html(topic_overview_html(result))
+
+
+def display_topic_map(result: Any, df: pd.DataFrame, refs: pd.DataFrame | Mapping[str, int] | None = None) -> None:
+    """The interactive 2-D map of the papers."""
+    from .. import figures
+
+    figures.show(figures.plot_topic_map(result.papers, df, result.topics,
+                                        refs=_ref_map(refs) if refs is not None else None))
+
+
+def display_topic_similarity(result: Any) -> None:
+    """The topic similarity heatmap (nothing for fewer than two topics)."""
+    from .. import figures
+
+    if getattr(result, "similarity", None) is None or len(result.similarity) < 2:
+        _display_html("<p>With fewer than two topics there is no similarity to show.</p>")
+        return
+    figures.show(figures.plot_topic_similarity(result.similarity, result.topics))
+
+
+def display_topics_over_time(result: Any, df: pd.DataFrame) -> None:
+    """Share of each topic per year, or a sentence when the years are unknown."""
+    from .. import figures
+
+    fig = figures.plot_topics_over_time(result.papers, df, result.topics)
+    if fig is None:
+        _display_html("<p>The inputs give no publication years, so the topics cannot be followed over time.</p>")
+        return
+    figures.show(fig)
+
+
+def display_topic_sections(result: Any, df: pd.DataFrame, syntheses: pd.DataFrame | None,
+                           summaries: Mapping[str, str] | pd.Series | None,
+                           refs: pd.DataFrame | Mapping[str, int]) -> None:
+    """Show :func:`topic_sections_html`."""
+    _display_html(topic_sections_html(result, df, syntheses, summaries, refs))
+
+
+def display_unassigned(result: Any, df: pd.DataFrame, summaries: Mapping[str, str] | pd.Series | None,
+                       refs: pd.DataFrame | Mapping[str, int]) -> None:
+    """Show :func:`unassigned_html`."""
+    _display_html(unassigned_html(result, df, summaries, refs))
+
+
+def display_references(refs: pd.DataFrame) -> None:
+    """Show :func:`references_html`."""
+    _display_html(references_html(refs))
+
+
+def display_appendix(parameters: Mapping[str, Any], **kwargs: Any) -> None:
+    """Show :func:`appendix_html`."""
+    _display_html(appendix_html(parameters, **kwargs))

@@ -1,0 +1,209 @@
+"""Report sections about the corpus: title and scope, counts, load report, de-duplication,
+references and the reproducibility appendix."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import platform
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .counts import compute_corpus_overview
+from .html import CSS, _esc, _plural, html_table
+from .inputs import _display_path
+from .provenance import compute_environment, input_hashes
+from .references import REFERENCE_ORDER, _year_text
+
+
+def _input_names(df: pd.DataFrame, inputs: Sequence[str] | None) -> list[str]:
+    report = df.attrs.get("load_report", []) or []
+    if report:
+        return [_display_path(r["file"]) for r in report]
+    return [_display_path(i) for i in (inputs or [])]
+
+
+def title_html(report_title: str, *, research_question: str = "", inputs: Sequence[str] | None = None,
+               df: pd.DataFrame, merged: pd.DataFrame | None = None, n_topics: int | None = None,
+               generated: str | None = None) -> str:
+    """Title (h1) and the Scope section: question, inputs, years covered, what the report contains."""
+    merged = df if merged is None else merged
+    files = _input_names(df, inputs)
+    years = pd.to_numeric(pd.Series(merged["year"], dtype="object"), errors="coerce").dropna().astype(int)
+    span = (f"The papers were published between {years.min()} and {years.max()} "
+            f"({len(years)} of {len(merged)} papers have a known year)." if len(years)
+            else "The inputs give no publication years, so the corpus cannot be dated from them.")
+    generated = generated or _dt.datetime.now(_dt.timezone.utc).strftime("%d %B %Y")
+    parts = [CSS, '<div class="ls-report">', f"<h1>{_esc(report_title)}</h1>",
+             f'<p class="ls-meta">Literature review generated with litscope on {_esc(generated)}.</p>',
+             "<h2>Scope</h2>"]
+    if str(research_question or "").strip():
+        parts.append(f"<p><b>Research question.</b> {_esc(research_question.strip())}</p>")
+    file_list = ", ".join(f"<code>{_esc(f)}</code>" for f in files) or "none"
+    parts.append(f"<p><b>Inputs.</b> {_plural(len(files), 'file')}: {file_list}. "
+                 f"They hold {_plural(len(df), 'record')}, which after de-duplication give "
+                 f"{_plural(len(merged), 'unique paper')}. {span}</p>")
+    topics_txt = f"{_plural(int(n_topics), 'topic')}" if n_topics else "topics"
+    parts.append(
+        "<p><b>What this report contains.</b> The corpus overview accounts for every record read from "
+        "the inputs (including any that could not be loaded, and why), the duplicates merged, and the "
+        f"distribution of papers over years and sources. The papers are then grouped into {topics_txt} "
+        "by clustering sentence embeddings of their titles and abstracts; the topic overview shows the "
+        "topics' sizes, how they group into broader themes, a map of the papers and how the topics "
+        "relate. Each topic then has its own section with its key phrases, a short extractive synthesis "
+        "whose sentences cite the papers they come from, and a table of its papers with one-sentence "
+        "summaries. Papers no topic claimed are listed separately. The numbered reference list includes "
+        "every paper of the corpus, and an appendix records the parameters, input checksums, software "
+        "versions and timings needed to reproduce the report.</p>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def corpus_overview_html(df: pd.DataFrame, merged: pd.DataFrame | None = None) -> str:
+    """Counts table and the load report (with the records not loaded, when any)."""
+    ov = compute_corpus_overview(df, merged)
+    parts = [html_table(ov, {"measure": "Measure", "value": "Count"}, numeric=["value"], narrow=True),
+             load_report_html(df)]
+    return "".join(parts)
+
+
+def load_report_html(df: pd.DataFrame) -> str:
+    """Records per input file, and every record that could not be loaded with its location and reason."""
+    report = pd.DataFrame(df.attrs.get("load_report", []) or [])
+    parts = ["<h3>Load report</h3>"]
+    if report.empty:
+        parts.append('<p class="ls-note">No load report is available for this corpus.</p>')
+    else:
+        rep = report.copy()
+        rep["file"] = [_display_path(f) for f in rep["file"]]
+        for col in ("format", "records", "skipped", "encoding", "error"):
+            if col not in rep:
+                rep[col] = ""
+        rep["note"] = [str(e) if e else ("" if not s else f"{_plural(int(s), 'record')} not loaded, listed below")
+                       for e, s in zip(rep["error"], rep["skipped"])]
+        parts.append(html_table(rep, {"file": "File", "format": "Format", "encoding": "Encoding",
+                                      "records": "Loaded", "skipped": "Not loaded", "note": "Note"},
+                                widths={"file": "34%", "format": "11%", "encoding": "10%", "records": "9%",
+                                        "skipped": "10%", "note": "26%"},
+                                numeric=["records", "skipped"]))
+    skipped = pd.DataFrame(df.attrs.get("skipped", []) or [], columns=["file", "record", "line", "reason"])
+    if len(skipped):
+        skipped = skipped.copy()
+        skipped["file"] = [_display_path(f) for f in skipped["file"]]
+        for col in ("record", "line"):
+            skipped[col] = [_year_text(v) for v in skipped[col]]
+        parts.append(f'<p class="ls-warn"><b>{_plural(len(skipped), "record")} could not be loaded</b> and '
+                     "are not part of the review. Each is listed with its file, its number in the file, "
+                     "the line where it starts and the reason, so it can be fixed in the export and "
+                     "the review re-run.</p>")
+        parts.append(html_table(skipped, {"file": "File", "record": "Record", "line": "Line", "reason": "Reason"},
+                                widths={"file": "30%", "record": "9%", "line": "8%", "reason": "53%"},
+                                numeric=["record", "line"]))
+    else:
+        parts.append("<p>Every record in the inputs was loaded.</p>")
+    return "".join(parts)
+
+
+def dedupe_html(df: pd.DataFrame, merged: pd.DataFrame, source_counts: pd.DataFrame | None = None,
+                max_groups: int = 40) -> str:
+    """What de-duplication did: how many records were merged, and which."""
+    n_dup = len(df) - len(merged)
+    parts = []
+    if not merged.attrs.get("dedupe_done", True):
+        why = merged.attrs.get("dedupe_note") or "it was not requested"
+        parts.append(f"<p>No de-duplication was done: {why}. Every record is treated as a separate paper.</p>")
+        return "".join(parts)
+    parts.append(f"<p>The {_plural(len(df), 'record')} were compared by identifier (DOI, arXiv id, PubMed id) "
+                 "and by normalised title, year and first author; records of the same work were merged into one "
+                 + (f"paper. {_plural(n_dup, 'duplicate record')} {'was' if n_dup == 1 else 'were'} merged, leaving "
+                    f"{_plural(len(merged), 'unique paper')}.</p>" if n_dup else
+                    "paper. No duplicates were found: every record is a distinct paper.</p>"))
+    if "merged_from" in merged and n_dup:
+        groups = merged[[isinstance(m, (list, tuple, np.ndarray)) and len(m) > 1 for m in merged["merged_from"]]]
+        if len(groups):
+            def where(entry: Any) -> str:
+                file, _, rec = str(entry).rpartition("#")
+                return f"{_display_path(file).replace(chr(92), '/').rsplit('/', 1)[-1]} #{rec}"
+
+            table = pd.DataFrame({
+                "title": groups["title"].astype(str).to_numpy(),
+                "records": [len(m) for m in groups["merged_from"]],
+                "from": ["; ".join(where(e) for e in m) for m in groups["merged_from"]],
+            }).head(max_groups)
+            parts.append(html_table(table, {"title": "Paper kept", "records": "Records",
+                                            "from": "Merged records (file #record)"},
+                                    widths={"title": "50%", "records": "9%", "from": "41%"}, numeric=["records"]))
+            if len(groups) > max_groups:
+                parts.append(f'<p class="ls-note">First {max_groups} of {len(groups)} merged papers shown; '
+                             "all are in papers.csv (column merged_from).</p>")
+    if source_counts is not None and len(source_counts) > 2:  # more than one file (plus the total row)
+        sc = source_counts.copy()
+        if "source_file" in sc:
+            sc["source_file"] = [f if f == "Total" else _display_path(f) for f in sc["source_file"]]
+        names = {"source_file": "File", "source_format": "Format", "identified": "Identified",
+                 "not_loaded": "Not loaded", "loaded": "Loaded", "duplicates_removed": "Duplicates",
+                 "retained": "Retained", "unique": "Only in this file"}
+        cols = {c: names.get(c, c.replace("_", " ").capitalize()) for c in sc.columns}
+        parts.append("<p>Records contributed by each input file, the duplicates removed from it, and the "
+                     "papers found in that file only:</p>")
+        parts.append(html_table(sc, cols, widths={"source_file": "30%"} if "source_file" in cols else None,
+                                numeric=[c for c in sc.columns if pd.api.types.is_numeric_dtype(sc[c])]))
+    return "".join(parts)
+
+
+def references_html(refs: pd.DataFrame) -> str:
+    """The numbered reference list; each entry has the anchor ``ref-N``."""
+    parts = [f"<p>{_plural(len(refs), 'paper')}, numbered {REFERENCE_ORDER}.</p>", '<div class="ls-refs">']
+    for r in refs.itertuples():
+        parts.append(f'<p class="ls-ref" id="ref-{int(r.ref)}" data-id="{_esc(r.id)}">'
+                     f'<span class="ls-refnum">[{int(r.ref)}]</span> {r.citation_html}</p>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def appendix_html(parameters: Mapping[str, Any], *, files: Sequence[str] | None = None,
+                  df: pd.DataFrame | None = None, timer: Any = None, model: str | None = None,
+                  topic_params: Mapping[str, Any] | None = None,
+                  environment: pd.DataFrame | None = None) -> str:
+    """Parameters, input checksums, package versions, embedding model, seed and stage timings."""
+    parts = ["<h3>Parameters</h3>"]
+    ptab = pd.DataFrame({"parameter": list(parameters),
+                         "value": [v if isinstance(v, str) and v else repr(v) for v in parameters.values()]})
+    parts.append(html_table(ptab, {"parameter": "Parameter", "value": "Value"}, widths={"parameter": "25%", "value": "75%"}))
+    settings = []
+    if model:
+        settings.append(("embedding model", model))
+    if "seed" in parameters:
+        settings.append(("random seed", parameters["seed"]))
+    for k, v in (topic_params or {}).items():
+        if v is None or k in ("embedding_model", "seed") or not isinstance(
+                v, (str, int, float, bool, np.integer, np.floating)):
+            continue
+        settings.append((f"topic model: {k}", round(float(v), 4) if isinstance(v, (float, np.floating)) else v))
+    if settings:
+        parts.append("<h3>Models and settings</h3>")
+        parts.append(html_table(pd.DataFrame(settings, columns=["setting", "value"]),
+                                {"setting": "Setting", "value": "Value"}, narrow=True))
+    parts.append("<h3>Input files</h3>")
+    if df is not None and df.attrs.get("load_report"):
+        rep = pd.DataFrame(df.attrs["load_report"])
+        hashes = pd.DataFrame({"file": [_display_path(f) for f in rep["file"]],
+                               "sha256": rep.get("sha256", pd.Series([""] * len(rep)))})
+    else:
+        hashes = input_hashes(files or [])
+    parts.append(html_table(hashes, {"file": "File", "sha256": "SHA-256"}, widths={"file": "40%", "sha256": "60%"}))
+    parts.append("<h3>Software</h3>")
+    env = environment if environment is not None else compute_environment()
+    parts.append(html_table(env, {"package": "Package", "version": "Version"}, narrow=True))
+    if timer is not None:
+        parts.append("<h3>Stage timings</h3>")
+        frame = timer.frame() if hasattr(timer, "frame") else pd.DataFrame(timer)
+        frame = frame.assign(seconds=[f"{s:.2f}" for s in frame["seconds"]])
+        cols = {"stage": "Stage", "seconds": "Seconds"}
+        if "peak_rss_mb" in frame:
+            cols["peak_rss_mb"] = "Peak memory (MiB)"
+        parts.append(html_table(frame, cols, numeric=["seconds", "peak_rss_mb"], narrow=True))
+    parts.append(f'<p class="ls-note">Report generated {_esc(_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"))} '
+                 f"on {_esc(platform.platform(terse=True))}.</p>")
+    return "".join(parts)
