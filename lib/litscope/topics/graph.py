@@ -10,8 +10,13 @@ import numpy as np
 KNN_DISTANCE_STEP = 0.01
 
 
+#: Distance cells computed per block of rows (rows = this / papers, at most 1,024): bounds
+#: the block's temporaries to a few hundred MB at 100,000 papers.
+_BLOCK_CELLS = 2 ** 25
+
+
 def knn_graph(X: np.ndarray, k: int, *, step: float = KNN_DISTANCE_STEP,
-              block: int = 1024) -> tuple[np.ndarray, np.ndarray]:
+              block: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Exact cosine nearest neighbours of unit rows, each paper first in its own list.
 
     Returns ``(indices, distances)`` of shape ``(n, k)`` as UMAP's
@@ -32,16 +37,21 @@ def knn_graph(X: np.ndarray, k: int, *, step: float = KNN_DISTANCE_STEP,
     X = np.ascontiguousarray(X, dtype=np.float32)
     n = len(X)
     k = int(min(k, n))
+    if block is None:
+        block = min(1024, max(64, _BLOCK_CELLS // max(n, 1)))
     indices = np.empty((n, k), dtype=np.int32)
     dists = np.empty((n, k), dtype=np.float32)
     cols = np.arange(n)
     for start in range(0, n, block):
         stop = min(n, start + block)
-        D = 1.0 - X[start:stop] @ X.T  # cosine distances, float32
+        D = X[start:stop] @ X.T
+        np.subtract(1.0, D, out=D)  # cosine distances, float32, in place (no block-sized copies)
         rows = np.arange(stop - start)
         D[rows, rows + start] = -1.0  # self first, whatever the rounding
         if step:
-            D = np.round(D / step) * step
+            D /= step
+            np.round(D, out=D)
+            D *= step
         if k < n:
             part = np.argpartition(D, k - 1, axis=1)[:, :k]
             # the k-th distance may be tied: take every tied column, then keep the lowest row numbers
