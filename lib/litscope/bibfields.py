@@ -77,13 +77,17 @@ def normalize_biblio(raw: Any, clean: Any = _text) -> dict[str, str]:
             "isbn": normalize_isbn(clean(raw.get("isbn"))), "issn": normalize_issn(clean(raw.get("issn")))}
 
 
+def _plain(value: Any) -> Any:
+    return value if type(value) is str else _text(value)
+
+
 def float_like(text: str) -> bool:
     """'12.0' (a page number a spreadsheet turned into a float)."""
     return text.endswith(".0") and text[:-2].isdigit()
 
 
 def normalize_isbn(value: Any) -> str:
-    """ISBNs found in the value, digits only, joined with '; '; the text itself when it has none.
+    """ISBNs found in the value, digits only, joined with '; ' ('' when it has none).
 
     >>> normalize_isbn("ISBN 978-0-262-03384-8 (hbk)"), normalize_isbn("n/a")
     ('9780262033848', '')
@@ -158,26 +162,36 @@ class BiblioEvidence:
     """
 
     def __init__(self, volumes: list, issues: list, pages: list, isbns: list, issns: list) -> None:
-        self.volume = np.array([number_key(v) for v in volumes], dtype=object)
-        self.issue = np.array([number_key(v) for v in issues], dtype=object)
-        self.page = np.array([number_key(v) for v in pages], dtype=object)
-        self.isbn = np.array([isbn_keys(v) for v in isbns], dtype=object)
-        self.issn = np.array([issn_keys(v) for v in issns], dtype=object)
+        def keys(fn: Any, values: list, empty: Any) -> np.ndarray:
+            # '' (most records) skips the regexes; NaN/NA and other values go through _text
+            return np.array([empty if v == "" else fn(v) for v in (_plain(v) for v in values)], dtype=object)
+
+        self.volume, self.issue, self.page = (keys(number_key, v, "") for v in (volumes, issues, pages))
+        self.isbn, self.issn = keys(isbn_keys, isbns, frozenset()), keys(issn_keys, issns, frozenset())
+        self.has = {name: np.array([bool(k) for k in getattr(self, name)], dtype=bool) for name in ("isbn", "issn")}
+        # integer codes (-1 = missing) so that millions of candidate pairs compare in numpy
+        self.codes = {name: _codes(getattr(self, name)) for name in ("volume", "issue", "page")}
 
     def vetoed(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Pairs whose volumes differ: different works, whatever their titles."""
-        va, vb = self.volume[a], self.volume[b]
-        return (va != "") & (vb != "") & (va != vb)
+        va, vb = self.codes["volume"][a], self.codes["volume"][b]
+        return (va >= 0) & (vb >= 0) & (va != vb)
 
     def penalty(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Points against each pair: issue, first page, ISBNs or ISSNs that disagree."""
         out = np.zeros(len(a))
         for name in ("issue", "page"):
-            x, y = getattr(self, name)[a], getattr(self, name)[b]
-            out += np.where((x != "") & (y != "") & (x != y), PENALTIES[name], 0)
+            x, y = self.codes[name][a], self.codes[name][b]
+            out += np.where((x >= 0) & (y >= 0) & (x != y), PENALTIES[name], 0)
         for name in ("isbn", "issn"):
-            x, y = getattr(self, name)[a], getattr(self, name)[b]
-            both = np.flatnonzero([bool(s and t) for s, t in zip(x, y)])
-            disjoint = [k for k in both if not x[k] & y[k]]
+            both = np.flatnonzero(self.has[name][a] & self.has[name][b])  # usually few pairs
+            keys = getattr(self, name)
+            disjoint = [k for k in both if not keys[a[k]] & keys[b[k]]]
             out[disjoint] += PENALTIES[name]
         return out
+
+
+def _codes(keys: np.ndarray) -> np.ndarray:
+    """Each key as a small integer, equal keys equal; '' as -1."""
+    lookup: dict[str, int] = {}
+    return np.array([-1 if k == "" else lookup.setdefault(k, len(lookup)) for k in keys], dtype=np.int64)
