@@ -10,7 +10,9 @@ An entry that cannot be parsed (unbalanced braces, a value running into the next
 listed in ``attrs["skipped"]`` with its line, and parsing resumes at the next ``@``. An entry
 with neither title nor abstract is skipped too, with that reason. Things read but worth
 knowing (a crossref parent that is missing or a cycle, text ignored inside an entry, an
-undefined macro) are listed in ``attrs["notes"]`` and the entry is kept.
+undefined macro) are listed in ``attrs["notes"]`` and the entry is kept. Parsing is linear in
+the file, and ``@string`` expansion has a budget (a "billion laughs" chain of doubling macros is
+not expanded; the entry is listed). LaTeX and name helpers live in :mod:`._bibtext`.
 
 Examples
 --------
@@ -319,12 +321,13 @@ class _Parser:
                 if token.isdigit():
                     parts.append(token)
                 elif token.lower() in self.macros:
-                    parts.append(self.macros[token.lower()])
-                    if len(parts[-1]) > 256:
-                        self._expansion_left -= len(parts[-1])
-                    if self._expansion_left < 0 and len(parts[-1]) > 256:
-                        raise _Broken("@string macros expand to far more text than the file holds "
-                                      "(a macro bomb?); not expanded")
+                    macro = self.macros[token.lower()]
+                    if len(macro) > 256:
+                        self._expansion_left -= len(macro)
+                        if self._expansion_left < 0:
+                            raise _Broken("@string macros expand to far more text than the file holds "
+                                          "(a macro bomb?); not expanded")
+                    parts.append(macro)
                 else:
                     notes.append(f"undefined @string macro {token!r} kept as text")
                     parts.append(token)
@@ -416,6 +419,9 @@ def _to_record(entry: _Entry) -> dict[str, Any]:
     words = f.get("keywords") or f.get("keyword") or ""
     sep = ";" if ";" in words else ","
     rec["keywords"] = [latex_to_text(w).strip() for w in words.split(sep) if w.strip()]
+    # evidence against merging same-titled volumes or parts (normalised by schema.to_frame)
+    rec.update(volume=f.get("volume", ""), issue=f.get("number") or f.get("issue") or "",
+               pages=f.get("pages", ""), isbn=f.get("isbn", ""), issn=f.get("issn", ""))
     return rec
 
 
@@ -428,6 +434,7 @@ def sniff(sample: Sample) -> float:
     if not records:
         return 0.6  # only @string/@comment/@preamble: BibTeX without entries
     if records & _KNOWN_TYPES:
+        # '(?:,[ \t]*)?' as in _FIELD_LINE: ',?[ \t]*' after '[ \t]*' is quadratic on a blank run
         has_field = re.search(r"^[ \t]*(?:,[ \t]*)?[A-Za-z][\w.:+-]*[ \t]*=[ \t]*[{\"\w]", sample.text, re.M)
         return 0.95 if has_field else 0.8
     return 0.5
@@ -506,5 +513,5 @@ def read_bibtex(path: PathOrBuffer, *, encoding: str | None = None, errors: str 
     skipped.sort(key=lambda s: (s.record or 0))
     df = to_frame(records, source_format=FORMAT, source_file=name, skipped=skipped)
     df.attrs["encoding"] = used
-    df.attrs["notes"] = notes
+    df.attrs["notes"] = df.attrs.get("notes", []) + notes  # to_frame's notes (control characters) kept
     return df

@@ -198,6 +198,9 @@ def _to_row(rec: TaggedRecord) -> dict[str, Any]:
         "url": urls[0] if urls else "",
         "keywords": [k for value in rec.all("KW") for k in value.split(";")],
         "source_record": rec.number,
+        # evidence against merging same-titled volumes or parts; SN holds an ISBN or an ISSN
+        "volume": rec.first("VL"), "issue": rec.first("IS"), "pages": rec.first("SP"),
+        "page_end": rec.first("EP"), "isbn": "; ".join(rec.all("SN")), "issn": "; ".join(rec.all("SN")),
     }
 
 
