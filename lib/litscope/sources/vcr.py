@@ -183,7 +183,8 @@ def read_vcr(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "
     Raises
     ------
     InputError
-        Not a cassette, or no interaction holds a JSON response.
+        Not a cassette, no interaction holds a JSON response, or a compressed body inflates to
+        more than :data:`MAX_BODY_BYTES` (naming the interaction and its line).
     FeedError
         Every response with a body is an API error.
     RecordError
