@@ -202,15 +202,9 @@ _SWEEP_SEEDS = {"ris": "ris/asreview/asreview_proquest.ris", "medline": "medline
                 "wos_tab": "wos_tab_delimited/scientopy_wos_tab_records4001-4071.txt"}
 
 
-#: Quadratic in an author cell with a long whitespace run, in sources/_columns.split_authors (not
-#: these readers' code): 're.sub(r"\s*\(\d+\)", ...)' and 're.search(r"\s+and\s+", ...)' try '\s*'
-#: from every position of the run; 40 KB takes 2-8 s. '(?<!\s)' before each makes them linear.
-_COLUMNS_AUTHORS = pytest.mark.xfail(reason="quadratic author-cell regexes in _columns.split_authors",
-                                     strict=False)
 
 
-@pytest.mark.parametrize("fmt", [pytest.param(f, marks=_COLUMNS_AUTHORS) if f in ("csv", "wos_tab") else f
-                                 for f in sorted(_SWEEP_SEEDS)])
+@pytest.mark.parametrize("fmt", sorted(_SWEEP_SEEDS))
 def test_long_run_in_each_kind_of_field(fmt):
     reader, _, name = READERS[fmt]
     data = (FIXTURES / _SWEEP_SEEDS[fmt]).read_bytes()[:SEED_BYTES]

@@ -264,3 +264,19 @@ def test_vcr_error_body_full_of_angle_brackets_is_linear():
         return (b"interactions:\n- request: {uri: x}\n  response:\n    status: {code: 500}\n"
                 b"    body: {string: '" + b"<" * n + b"'}\n")
     assert_linear(read_vcr, make)
+
+
+def test_csv_author_cell_with_long_whitespace_is_linear():
+    """Issue 8 (2): CSV/WoS-tab author cells; '\\s*\\(\\d+\\)' and '\\s+and\\s+' retried every blank."""
+    import time
+
+    from litscope.sources._columns import split_authors
+
+    def seconds(n: int) -> float:
+        cell = "Doe, J." + " " * n + "x and" + " " * n + "Roe (12)"
+        start = time.process_time()
+        split_authors(cell)
+        return time.process_time() - start
+
+    small, big = seconds(16_000), seconds(1_000_000)
+    assert big < 1.0 and big < 30 * max(small, 1e-3)

@@ -264,7 +264,8 @@ def split_authors(value: Any, *, concatenated: bool = False) -> list[str | dict[
     listed = _literal_list(text)
     if listed is not None:
         return [n for n in (parse_name(cell_text(v)) for v in listed) if n]
-    text = re.sub(r"\s*\(\d+\)", "", text)  # Scopus author ids
+    # (?<!\s): start only at a run's first blank, so a long whitespace run stays linear
+    text = re.sub(r"(?<!\s)\s*\(\d+\)", "", text)  # Scopus author ids
     if "|" in text and ";" not in text:
         pieces = text.split("|")  # OpenAlex's web export: 'Jane Doe|Rick Roe'
     elif ";" in text:
@@ -279,8 +280,8 @@ def split_authors(value: Any, *, concatenated: bool = False) -> list[str | dict[
             pieces = [f"{a}, {b}" for a, b in zip(parts[::2], parts[1::2])]  # 'Doe, J., Roe, R.'
         else:
             pieces = parts
-    elif re.search(r"\s+and\s+", text, re.I):
-        pieces = re.split(r"\s+and\s+", text, flags=re.I)
+    elif re.search(r"(?<!\s)\s+and\s+", text, re.I):
+        pieces = re.split(r"(?<!\s)\s+and\s+", text, flags=re.I)
     elif concatenated:
         pieces = _split_concatenated(text)
     else:
