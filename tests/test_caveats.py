@@ -143,18 +143,19 @@ def test_languages_are_detected_offline(no_network):
 
 
 def test_language_column_is_added_to_papers_csv_without_changing_other_cells(tmp_path):
-    path = tmp_path / "papers.csv"
-    rows = [["ref", "id", "title", "summary"], ["1", "a", "'=HYPERLINK(\"x\")", 'Multi\nline, "quoted"'],
-            ["2", "b", "", ""]]
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        csv.writer(fh, lineterminator="\n").writerows(rows)
-    language.add_language_column(path, {"a": "es"})
-    with path.open(newline="", encoding="utf-8") as fh:
+    from litscope import report
+
+    df = pd.DataFrame({"id": ["a", "b"], "title": ['=HYPERLINK("x")', "Calidad de vida"],
+                       "abstract": ['Multi\nline, "quoted"', ""], "year": [2020, None]})
+    refs = report.compute_references(df)
+    plain = report.write_papers_csv(tmp_path / "plain.csv", df, None, None, refs)
+    tagged = report.write_papers_csv(tmp_path / "tagged.csv", df, None, None, refs, languages={"a": "es"})
+    with plain.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    with tagged.open(newline="", encoding="utf-8") as fh:
         back = list(csv.reader(fh))
-    assert back == [r + [x] for r, x in zip(rows, ["language", "es", "und"])]
-    language.add_language_column(path, {"a": "de"})  # a second call changes nothing
-    with path.open(newline="", encoding="utf-8") as fh:
-        assert list(csv.reader(fh)) == back
+    ids = [r[rows[0].index("id")] for r in rows[1:]]
+    assert back == [rows[0] + ["language"]] + [r + [{"a": "es"}.get(i, "und")] for r, i in zip(rows[1:], ids)]
 
 
 # ------------------------------------------------------------------ end to end

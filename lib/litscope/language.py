@@ -25,14 +25,11 @@ Examples
 
 from __future__ import annotations
 
-import csv
-import os
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-__all__ = ["detect_language", "detect_languages", "language_name", "add_language_column",
+__all__ = ["detect_language", "detect_languages", "language_name",
            "UNDETERMINED", "MAX_CHARS", "MIN_PROBABILITY"]
 
 UNDETERMINED = "und"  # ISO 639-2 code for "undetermined"
@@ -134,48 +131,3 @@ def language_name(code: str) -> str:
     'Portuguese'
     """
     return _NAMES.get(str(code), str(code))
-
-
-def add_language_column(path: str | os.PathLike, languages: pd.Series | dict, *, id_column: str = "id") -> Path:
-    """Append a ``language`` column to a written ``papers.csv``, matched on ``id``.
-
-    Every other cell is copied as read (text, not re-typed), so nothing the writer
-    neutralised or formatted changes.  A file that already has the column is left as is.
-
-    Parameters
-    ----------
-    path : path
-        The CSV file (UTF-8, with a header row).
-    languages : Series or dict
-        Paper id -> language code; ids not in it get ``"und"``.
-
-    Returns
-    -------
-    pathlib.Path
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> p = Path(tempfile.mkdtemp()) / "papers.csv"
-    >>> _ = p.write_text('ref,id,title\\n1,a,"=1+1"\\n2,b,T\\n', encoding="utf-8")
-    >>> print(add_language_column(p, {"a": "es"}).read_text(encoding="utf-8"), end="")
-    ref,id,title,language
-    1,a,=1+1,es
-    2,b,T,und
-    """
-    path = Path(path)
-    mapping = {str(k): str(v) for k, v in dict(languages).items()}
-    with path.open(newline="", encoding="utf-8") as fh:
-        rows = list(csv.reader(fh))
-    if not rows or "language" in rows[0]:
-        return path
-    col = rows[0].index(id_column) if id_column in rows[0] else None
-    rows[0].append("language")
-    for row in rows[1:]:
-        key = row[col] if col is not None and col < len(row) else None
-        row.append(mapping.get(key, UNDETERMINED) if key is not None else UNDETERMINED)
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", newline="", encoding="utf-8") as fh:
-        csv.writer(fh, lineterminator="\n").writerows(rows)
-    os.replace(tmp, path)  # never leave a half-written papers.csv
-    return path

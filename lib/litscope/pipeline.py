@@ -81,6 +81,8 @@ class Review:
         Papers the embedding model actually ran on (the others came from the cache).
     papers_per_second : float or None
         Embedding speed of this run (None when every paper came from the cache).
+    languages : Series
+        The language of each paper of ``corpus`` (same index), detected offline.
     """
 
     settings: dict[str, Any]
@@ -100,6 +102,7 @@ class Review:
     cache_status: dict[str, str] = field(default_factory=dict)
     papers_embedded: int = 0
     papers_per_second: float | None = None
+    languages: pd.Series | None = None
 
 
 def run(inputs: Sequence[str | os.PathLike] | str | os.PathLike, *, output_dir: str | os.PathLike,
@@ -287,12 +290,15 @@ def summarise(review: Review) -> None:
 def write_outputs(review: Review) -> None:
     """``papers.csv``, ``topics.csv`` and the corpus exports in ``review.output_dir``."""
     from . import report
+    from .language import detect_languages
 
     out = review.output_dir
     with review.timer("write"):
         out.mkdir(parents=True, exist_ok=True)
-        review.outputs["papers"] = report.write_papers_csv(out / "papers.csv", review.corpus, review.topics.papers,
-                                                           review.summaries, review.refs)
+        review.languages = detect_languages(review.corpus)
+        review.outputs["papers"] = report.write_papers_csv(
+            out / "papers.csv", review.corpus, review.topics.papers, review.summaries, review.refs,
+            languages=dict(zip(review.corpus["id"].astype(str), review.languages)))
         review.outputs["topics"] = report.write_topics_csv(out / "topics.csv", review.topics.topics,
                                                            review.syntheses)
         review.outputs.update(report.write_corpus_exports(out, review.corpus))

@@ -60,11 +60,9 @@ report.display_title(title, research_question=research_question, inputs=input_fi
 
 # %%
 # Edge corpora (one paper, titles only, another language) say what they cannot give.
-from litscope import caveats, language
+from litscope import caveats
 
-languages = language.detect_languages(corpus)
-language.add_language_column(review.outputs["papers"], dict(zip(corpus["id"], languages)))
-caveats.display_caveats(caveats.compute_corpus_caveats(corpus, result, syntheses, languages=languages))
+caveats.display_caveats(caveats.compute_corpus_caveats(corpus, result, syntheses, languages=review.languages))
 
 # %% [markdown]
 # ## Corpus overview

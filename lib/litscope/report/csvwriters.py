@@ -59,16 +59,22 @@ def compute_papers_table(df: pd.DataFrame, papers: pd.DataFrame | None, summarie
 
 def write_papers_csv(path: str | os.PathLike, df: pd.DataFrame, papers: pd.DataFrame | None,
                      summaries: Mapping[str, str] | pd.Series | None,
-                     refs: pd.DataFrame | Mapping[str, int]) -> Path:
+                     refs: pd.DataFrame | Mapping[str, int],
+                     languages: Mapping[str, str] | None = None) -> Path:
     """Write papers.csv (UTF-8): one row per paper, columns :data:`PAPERS_CSV_COLUMNS`.
 
-    ``path`` may be a folder (``papers.csv`` is written inside it). Returns the file written.
+    ``path`` may be a folder (``papers.csv`` is written inside it). With ``languages``
+    (paper id -> language code, see :func:`litscope.language.detect_languages`) a
+    ``language`` column follows, ``"und"`` for ids not in it. Returns the file written.
     """
     path = Path(path)
     if path.is_dir():
         path = path / "papers.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
-    csvsafe.write_frame(compute_papers_table(df, papers, summaries, refs), path)  # formulas neutralised
+    table = compute_papers_table(df, papers, summaries, refs)
+    if languages is not None:
+        table["language"] = [languages.get(str(i), "und") for i in table["id"]]
+    csvsafe.write_frame(table, path)  # formulas neutralised
     return path
 
 
