@@ -6,6 +6,11 @@ interrupted or killed run never leaves a half-written report. Failures of the fi
 system (no space, read-only, a folder that cannot be created) become one
 :class:`OutputError` that says where the executed notebook was kept.
 
+A review is a living document: when ``reports/NAME`` already holds a report, the swap
+archives it as ``reports/NAME/history/DATE/`` (DATE: when that previous run finished, see
+:func:`run_date`) instead of deleting it, and the history it carried moves along, so
+``reports/NAME/history/`` keeps every earlier run.
+
 Examples
 --------
 >>> import tempfile
@@ -17,22 +22,38 @@ True
 >>> swap_into_place(partial, reports / "demo")
 >>> sorted(p.name for p in reports.iterdir())
 ['demo']
+>>> (reports / "demo" / "old.txt").write_text("first run")
+9
+>>> swap_into_place(make_partial(reports, "demo"), reports / "demo")
+>>> [p.name for p in (reports / "demo").iterdir()], len(list_history(reports / "demo"))
+(['history'], 1)
+>>> (list_history(reports / "demo")[0] / "old.txt").read_text()
+'first run'
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
+import warnings
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from .errors import LitscopeError
 
 __all__ = ["OutputError", "make_partial", "keep_executed", "retarget_paths", "swap_into_place",
-           "describe_os_error"]
+           "describe_os_error", "HISTORY", "RUN_FILE", "run_date", "list_history", "archive_previous"]
 
 _INJECTED_TAG = "injected-parameters"
+#: Folder inside ``reports/NAME`` that keeps the earlier runs, one ``DATE/`` folder each.
+HISTORY = "history"
+#: The run record :func:`litscope.living.write_run_snapshot` writes (its ``finished`` is the date).
+RUN_FILE = "snapshot/run.json"
+#: DATE folder names: UTC, sortable, no ':' (not allowed in Windows paths).
+DATE_FORMAT = "%Y-%m-%dT%H-%M-%SZ"
 
 
 class OutputError(LitscopeError, OSError):
@@ -133,8 +154,91 @@ def retarget_paths(executed: Path, partial: Path, final: Path) -> None:
     nbformat.write(nb, executed)
 
 
-def swap_into_place(partial: Path, final: Path) -> None:
-    """Replace ``final`` by ``partial`` so that a crash leaves one of the two complete."""
+def _parse_time(text: object) -> datetime | None:
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
+def run_date(report: Path) -> str:
+    """When the run that wrote ``report`` finished, as a folder name (UTC, ``DATE_FORMAT``).
+
+    Read from the run record (:data:`RUN_FILE`), else from papermill's ``end_time`` in the
+    executed notebook, else from the folder's modification time.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> (folder / "snapshot").mkdir()
+    >>> _ = (folder / RUN_FILE).write_text('{"finished": "2026-03-01T09:30:00+00:00"}')
+    >>> run_date(folder)
+    '2026-03-01T09-30-00Z'
+    """
+    when = None
+    try:
+        when = _parse_time(json.loads((report / RUN_FILE).read_text(encoding="utf-8")).get("finished"))
+    except (OSError, ValueError, AttributeError):
+        pass
+    if when is None:
+        try:
+            with open(report / "review.ipynb", encoding="utf-8") as fh:
+                meta = json.load(fh).get("metadata", {}).get("papermill", {})
+            when = _parse_time(meta.get("end_time"))
+        except (OSError, ValueError, AttributeError):
+            pass
+    if when is None:
+        when = datetime.fromtimestamp(report.stat().st_mtime, tz=timezone.utc)
+    return when.astimezone(timezone.utc).strftime(DATE_FORMAT)
+
+
+def _free_name(folder: Path, name: str) -> Path:
+    """``folder/name``, or ``name-2``, ``name-3``... when taken (two runs in one second)."""
+    candidate, n = folder / name, 1
+    while candidate.exists() or candidate.is_symlink():
+        n += 1
+        candidate = folder / f"{name}-{n}"
+    return candidate
+
+
+def list_history(report: Path) -> list[Path]:
+    """The archived runs of a report, oldest first (``reports/NAME/history/DATE``)."""
+    history = Path(report) / HISTORY
+    if not history.is_dir():
+        return []
+    return sorted((p for p in history.iterdir() if p.is_dir() and not p.name.startswith(".")),
+                  key=lambda p: p.name)
+
+
+def archive_previous(previous: Path, final: Path) -> Path:
+    """Move the previous report folder ``previous`` into ``final/history/DATE``; that path.
+
+    The runs ``previous`` had archived move to ``final/history`` first, so the history stays
+    flat (one level of DATE folders).
+    """
+    date = run_date(previous)
+    history = final / HISTORY
+    history.mkdir(exist_ok=True)
+    older = previous / HISTORY
+    if older.is_dir():
+        for entry in sorted(older.iterdir()):
+            os.rename(entry, _free_name(history, entry.name))
+        older.rmdir()
+    target = _free_name(history, date)
+    os.rename(previous, target)
+    return target
+
+
+def swap_into_place(partial: Path, final: Path, *, keep_history: bool = True) -> None:
+    """Replace ``final`` by ``partial`` so that a crash leaves one of the two complete.
+
+    With ``keep_history`` the replaced report is archived in ``final/history/DATE``
+    (:func:`archive_previous`) after the new one is in place; should that move fail, the
+    new report stays published, the previous one stays whole in ``.NAME.old-*`` beside
+    it, and a warning says where.
+    """
     backup = None
     if final.exists() or final.is_symlink():
         if not final.is_dir():
@@ -148,5 +252,14 @@ def swap_into_place(partial: Path, final: Path) -> None:
         if backup is not None:
             os.rename(backup, final)
         raise
-    if backup is not None:
+    if backup is None:
+        return
+    if not keep_history:
         shutil.rmtree(backup, ignore_errors=True)
+        return
+    try:
+        archive_previous(backup, final)
+    except OSError as exc:
+        warnings.warn(f"the new report is in {final}, but the previous one could not be moved to "
+                      f"{final / HISTORY} ({describe_os_error(exc)}); it is kept at {backup}",
+                      stacklevel=2)
