@@ -176,3 +176,7 @@ class ExecutionError(LitscopeError, RuntimeError):
 
 def _rebuild_exec(message, notebook, cell, ename):
     return ExecutionError(message, notebook=notebook, cell=cell, ename=ename)
+
+
+class DecisionsError(InputError):
+    """A row of a screening decisions file (or of an export's labels) cannot be used."""
