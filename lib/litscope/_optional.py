@@ -19,21 +19,34 @@ litscope.errors.MissingDependencyError: Testing needs the package 'no_such_packa
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from types import ModuleType
 
 from .errors import MissingDependencyError
 
 
-def install_hint(extra: str) -> str:
-    """The command that installs one of litscope's extras into this checkout.
+def _in_checkout() -> bool:
+    """Whether litscope runs from a source checkout (``pip install -e .``), not a wheel."""
+    return (Path(__file__).resolve().parents[2] / "pyproject.toml").is_file()
 
-    >>> install_hint("model")
+
+def install_hint(extra: str | None) -> str:
+    """The command that installs one of litscope's extras (``None``: litscope's own dependencies).
+
+    From a checkout the command reinstalls the checkout; from an installed wheel it
+    names the distribution.
+
+    >>> install_hint("model") if _in_checkout() else "pip install -e .[model]"
     'pip install -e .[model]'
+    >>> install_hint(None) if _in_checkout() else "pip install -e ."
+    'pip install -e .'
     """
-    return f"pip install -e .[{extra}]"
+    if _in_checkout():
+        return f"pip install -e .[{extra}]" if extra else "pip install -e ."
+    return f"pip install 'litscope[{extra}]'" if extra else "pip install litscope"
 
 
-def import_optional(package: str, purpose: str, extra: str, *, name: str | None = None) -> ModuleType:
+def import_optional(package: str, purpose: str, extra: str | None, *, name: str | None = None) -> ModuleType:
     """Import an optional dependency, or say how to install it.
 
     Parameters
@@ -42,8 +55,9 @@ def import_optional(package: str, purpose: str, extra: str, *, name: str | None 
         Module to import (``"sentence_transformers"``, ``"distributed"``).
     purpose : str
         What needs it, for the message (``"Embedding papers"``).
-    extra : str
-        The litscope extra that installs it (``"model"``, ``"dask"``).
+    extra : str or None
+        The litscope extra that installs it (``"model"``, ``"dask"``); ``None`` for a
+        package litscope itself depends on (plotly), which a reinstall brings back.
     name : str, optional
         The distribution name shown to the user, when it differs from the module
         name (``"sentence-transformers"``).

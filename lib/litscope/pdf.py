@@ -17,11 +17,11 @@ import os
 import shutil
 import signal
 import subprocess
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from . import cleanup
+from .atomic import replacing
 from .errors import ChromiumNotFoundError, RenderError
 
 __all__ = ["render_pdf", "find_chromium", "CHROMIUM_CANDIDATES"]
@@ -31,12 +31,6 @@ CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-
 
 _INSTALL_HINT = ("install Chromium (Debian/Ubuntu: apt-get install chromium) or set "
                  "LITSCOPE_CHROMIUM to a Chromium/Chrome executable")
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _os_reason(exc: OSError) -> str:
@@ -128,13 +122,9 @@ def render_pdf(html_path: str | os.PathLike, pdf_path: str | os.PathLike, *,
     executable = find_chromium(chromium)
     cleanup.remove_stale_profiles()  # of runs killed while printing
     try:
-        pdf_path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{pdf_path.name}.", suffix=".tmp",
-                                        dir=pdf_path.parent)
-        os.close(fd)
-        os.unlink(tmp_name)  # Chromium writes it; an existing empty file would hide a failure
-        with cleanup.chromium_profile() as (profile, owner):
-            _print(executable, profile, owner, html_path, Path(tmp_name), pdf_path, timeout)
+        with replacing(pdf_path) as pdf_tmp, cleanup.chromium_profile() as (profile, owner):
+            pdf_tmp.unlink()  # Chromium writes it; an existing empty file would hide a failure
+            _print(executable, profile, owner, html_path, pdf_tmp, timeout)
     except RenderError:  # ChromiumNotFoundError is an OSError too: it says it better
         raise
     except OSError as exc:
@@ -143,45 +133,39 @@ def render_pdf(html_path: str | os.PathLike, pdf_path: str | os.PathLike, *,
 
 
 def _print(executable: str, profile: str, owner: Any, html_path: Path, pdf_tmp: Path,
-           pdf_path: Path, timeout: float) -> None:
-    """Run Chromium on ``html_path``; move its PDF to ``pdf_path`` when it is one."""
+           timeout: float) -> None:
+    """Run Chromium on ``html_path``, printing to ``pdf_tmp``; raise unless that is a PDF."""
     args = _chromium_args(executable, profile, pdf_tmp, html_path.as_uri())
     try:
-        try:
-            proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, start_new_session=True)
-        except OSError as exc:
-            raise ChromiumNotFoundError(f"cannot start {executable}: {exc}; {_INSTALL_HINT}") from exc
-        cleanup.track(proc)  # an interrupt kills its process group at once
-        try:
-            owner.started(proc)  # a later run stops this Chromium if this one is killed
-        except OSError:
-            pass  # a full disk: this run can still stop it
-        try:
-            out, err = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            _kill_group(proc)
-            out, err = proc.communicate()
-            raise RenderError(f"Chromium did not print {html_path.name} within {timeout:g} s"
-                              f"{_tail(err)}") from None
-        except BaseException:
-            _kill_group(proc)
-            proc.communicate()
-            raise
-        finally:
-            cleanup.untrack(proc)
-        ok = pdf_tmp.is_file() and pdf_tmp.stat().st_size > 0
-        if ok:
-            with open(pdf_tmp, "rb") as fh:
-                ok = fh.read(5) == b"%PDF-"
-        if proc.returncode != 0 or not ok:
-            raise RenderError(f"Chromium failed to print {html_path.name} "
-                              f"(exit status {proc.returncode}){_tail(err or out)}")
-        os.chmod(pdf_tmp, 0o666 & ~_umask())
-        os.replace(pdf_tmp, pdf_path)
+        proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, start_new_session=True)
+    except OSError as exc:
+        raise ChromiumNotFoundError(f"cannot start {executable}: {exc}; {_INSTALL_HINT}") from exc
+    cleanup.track(proc)  # an interrupt kills its process group at once
+    try:
+        owner.started(proc)  # a later run stops this Chromium if this one is killed
+    except OSError:
+        pass  # a full disk: this run can still stop it
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        out, err = proc.communicate()
+        raise RenderError(f"Chromium did not print {html_path.name} within {timeout:g} s"
+                          f"{_tail(err)}") from None
+    except BaseException:
+        _kill_group(proc)
+        proc.communicate()
+        raise
     finally:
-        if pdf_tmp.exists():
-            pdf_tmp.unlink()
+        cleanup.untrack(proc)
+    ok = pdf_tmp.is_file() and pdf_tmp.stat().st_size > 0
+    if ok:
+        with open(pdf_tmp, "rb") as fh:
+            ok = fh.read(5) == b"%PDF-"
+    if proc.returncode != 0 or not ok:
+        raise RenderError(f"Chromium failed to print {html_path.name} "
+                          f"(exit status {proc.returncode}){_tail(err or out)}")
 
 
 def _kill_group(proc: subprocess.Popen) -> None:

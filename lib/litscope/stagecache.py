@@ -8,7 +8,7 @@ key and skips the work; a changed input or setting gives a new key, so only
 the stages it affects are recomputed.
 
 Layout: ``<root>/<stage>/<key[:2]>/<key>.pkl`` (pickle protocol 5), written
-atomically (temporary file + :func:`os.replace`).  An entry that cannot be
+atomically (:func:`litscope.atomic.atomic_write`).  An entry that cannot be
 read (truncated, from an incompatible version) is recomputed and rewritten,
 never an error.  Entries are never evicted; delete the folder to reclaim space.
 
@@ -32,11 +32,9 @@ import dataclasses
 import hashlib
 import inspect
 import math
-import os
 import pickle
 import re
 import struct
-import tempfile
 import warnings
 from collections import Counter
 from pathlib import Path
@@ -44,6 +42,9 @@ from typing import Any, Callable, Iterable, Mapping, TypeVar
 
 import numpy as np
 import pandas as pd
+
+from .atomic import atomic_write
+from .missing import is_missing
 
 T = TypeVar("T")
 
@@ -127,17 +128,9 @@ def _feed_values(h: Any, series: Any) -> None:
         tag = f"{series.dtype}|{len(values)}".encode()
         h.update(b"V" + struct.pack("<Q", len(tag)) + tag)
         for item in values.tolist():
-            _feed(h, None if _is_missing(item) else item)
+            _feed(h, None if is_missing(item) else item)
     else:
         _feed(h, values)
-
-
-def _is_missing(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and value != value:
-        return True
-    return value is pd.NA or value is pd.NaT
 
 
 def _digest(obj: Any) -> bytes:
@@ -316,26 +309,13 @@ class StageCache:
         """Store ``value`` atomically; ``False`` (with a warning) when it could not be written."""
         if self.root is None:
             return False
-        path = self.path(stage, key)
-        tmp = None
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{key[:8]}", suffix=".tmp", dir=path.parent)
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(value, fh, protocol=5)
-            os.replace(tmp, path)  # readers see the old entry or the whole new one
-            tmp = None
+        try:  # readers see the old entry or the whole new one
+            atomic_write(self.path(stage, key), lambda fh: pickle.dump(value, fh, protocol=5), private=True)
             return True
         except (OSError, pickle.PicklingError, TypeError, AttributeError) as exc:
             warnings.warn(f"stage cache: could not store {stage}/{key[:12]}: {exc}", RuntimeWarning,
                           stacklevel=3)
             return False
-        finally:
-            if tmp is not None:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
 
     def get_or_compute(self, stage: str, key: str, compute: Callable[[], T]) -> T:
         """The stored result of ``key``, or ``compute()`` stored under it."""

@@ -46,7 +46,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import MissingDependencyError, ParameterError, SchemaError
-from .text import ACADEMIC_STOP_WORDS, STOP_WORDS, is_informative, sentence_spans, word_count, words
+from .text import is_informative, sentence_spans, word_count, words
+from .wordlists import WORD, key_phrase_stop_words
 
 __all__ = ["compute_paper_summaries", "compute_syntheses", "compute_key_phrases", "sentence_role"]
 
@@ -477,13 +478,8 @@ def compute_syntheses(df: pd.DataFrame, papers: pd.DataFrame, topics: pd.DataFra
 # ------------------------------------------------------------------ key phrases
 
 _PHRASE_BREAK = re.compile(r"[.,;:!?()\[\]{}\"\u201c\u201d/|=<>+]|\s[-\u2013\u2014]\s")
-_PHRASE_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9]*(?:[-'\u2019][A-Za-z0-9]+)*")
-# units and trial bookkeeping: frequent in a topic, yet no one's idea of a key phrase
-_PHRASE_EXTRA_STOP = frozenset("""
-group groups mg kg ml mcg ug g mmol l dl h hr hrs min day days week weeks month months year years
-time times dose doses daily once twice vs versus type
-""".split())
-_PHRASE_STOP = STOP_WORDS | ACADEMIC_STOP_WORDS | _PHRASE_EXTRA_STOP
+_PHRASE_TOKEN = WORD
+_PHRASE_STOP = key_phrase_stop_words()
 
 
 @lru_cache(maxsize=65536)

@@ -28,7 +28,7 @@ import re
 from typing import Any
 
 # the word lists moved to .wordlists; re-exported here for existing imports
-from .wordlists import ACADEMIC_STOP_WORDS, STOP_WORDS, _WORD, word_count, words
+from .wordlists import ACADEMIC_STOP_WORDS, COUNTED_WORD, STOP_WORDS, word_count, words
 
 __all__ = ["sentence_spans", "split_sentences", "is_informative", "words", "word_count",
            "STOP_WORDS", "ACADEMIC_STOP_WORDS"]
@@ -370,7 +370,7 @@ def is_informative(sentence: Any, *, min_words: int = 4, max_words: int = 120) -
     if not isinstance(sentence, str):
         return False
     text = sentence.strip()
-    n_words = len(_WORD.findall(text))
+    n_words = len(COUNTED_WORD.findall(text))
     if n_words < min_words or len(text.split()) > max_words or len(text) < 20:
         return False
     visible = [c for c in text if not c.isspace()]

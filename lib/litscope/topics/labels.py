@@ -6,14 +6,15 @@ import re
 from collections import Counter
 from typing import Iterable, Sequence
 
+from ..wordlists import word_pattern
 from .vocabulary import VAGUE_LABEL_WORDS, _edge_words, english_stop_words
 
-
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)*")
+# Label words join runs with ASCII hyphens and apostrophes only (no curly apostrophe).
+_WORD = word_pattern(joiners="-'")
 _SEGMENT_SPLIT = re.compile(r"\s*(?:[:;,?!()\[\]{}\"“”|/]|\s[-–—]\s|\.\s)\s*")
 
 
-_CASE_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)*|[.!?:;]")
+_CASE_TOKEN = word_pattern(start="letter", joiners="-'", other="[.!?:;]")
 _SENTENCE_END = frozenset(".!?:;")
 
 
@@ -106,7 +107,7 @@ def _title_spans(title: str, edges: frozenset[str]) -> list[tuple[tuple[str, ...
     return spans
 
 
-_CORPUS_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)*|[^\sA-Za-z0-9]")
+_CORPUS_TOKEN = word_pattern(joiners="-'", other=r"[^\sA-Za-z0-9]")
 
 
 class _Corpus:

@@ -1,25 +1,18 @@
-"""Word lists of the topic step: academic stop words, label edge words, generic and vague words."""
+"""Word lists of the topic labels: edge words, generic and vague words.
+
+The stop words come from :mod:`litscope.wordlists` (the one vocabulary); ``stop_words``
+is :func:`litscope.wordlists.topic_stop_words`, kept under the name the topic step uses.
+"""
 
 from __future__ import annotations
 
-#: Words that carry no topic in scientific abstracts, removed with the English stop words.
-ACADEMIC_STOP_WORDS = frozenset("""
-paper papers propose proposed proposes proposing method methods methodology result results
-study studies studied approach approaches show shows showed shown using use used uses based
-present presents presented introduce introduces introduced novel new work works existing
-demonstrate demonstrates demonstrated experiment experiments experimental
-achieve achieves achieved sota
-significant significantly various different however also well furthermore moreover
-respectively including include includes included provide provides provided propose
-effective effectively efficient efficiently improve improves improved improvement
-improvements evaluate evaluated evaluation evaluations outperform outperforms
-outperforming compared comparison comparisons extensive conducted conduct
-investigate investigated investigation aim aims paper's finally first second
-one two three et al abstract background objective objectives conclusion conclusions
-methods purpose introduction lead leads leading make makes made way ways recent
-recently able available furthermore thus therefore often may might can could
-whether within without across among given via towards toward
-""".split())
+from ..wordlists import ACADEMIC_STOP_WORDS, english_stop_words, topic_stop_words
+
+#: The topic step's stop words: English (scikit-learn) plus academic, lower case.
+stop_words = topic_stop_words
+
+__all__ = ["ACADEMIC_STOP_WORDS", "LABEL_EDGE_WORDS", "GENERIC_WORDS", "VAGUE_LABEL_WORDS",
+           "stop_words", "english_stop_words"]
 
 #: Words a label may not start or end with (besides English stop words).
 LABEL_EDGE_WORDS = frozenset("""
@@ -42,29 +35,6 @@ research ideas idea insights applications application techniques technique chall
 opportunities survey review overview tools issues aspects perspectives advances trends
 """.split())
 
-_ENGLISH_STOP_WORDS: frozenset[str] | None = None
-
-
-def stop_words() -> frozenset[str]:
-    """English (scikit-learn) plus academic stop words, lower case.
-
-    >>> {"the", "paper", "propose"} <= stop_words()
-    True
-    """
-    global _ENGLISH_STOP_WORDS
-    if _ENGLISH_STOP_WORDS is None:
-        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-        _ENGLISH_STOP_WORDS = frozenset(ENGLISH_STOP_WORDS)
-    return _ENGLISH_STOP_WORDS | ACADEMIC_STOP_WORDS
-
 
 def _edge_words() -> frozenset[str]:
     return english_stop_words() | LABEL_EDGE_WORDS
-
-
-def english_stop_words() -> frozenset[str]:
-    """scikit-learn's English stop words."""
-    stop_words()
-    assert _ENGLISH_STOP_WORDS is not None
-    return _ENGLISH_STOP_WORDS
