@@ -17,16 +17,17 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import unicodedata
 from pathlib import Path
 from typing import Any
 
+from ._optional import import_optional
+from .atomic import atomic_write
 from .errors import RenderError
 # Printing lives in litscope.pdf; its names are re-exported here, where callers found them.
 from .pdf import CHROMIUM_CANDIDATES, find_chromium, render_pdf
 
-__all__ = ["render_html", "render_pdf", "render_notebook", "find_chromium", "slugify",
+__all__ = ["render_html", "render_pdf", "render_notebook", "find_chromium", "slugify", "css_string",
            "CHROMIUM_CANDIDATES"]
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
@@ -62,6 +63,40 @@ def slugify(text: str) -> str:
 
 
 # --------------------------------------------------------------------------- HTML
+
+_RUNNING_TITLE_MAX = 90  # characters of the title in the header of a printed page
+
+
+def css_string(text: str) -> str:
+    r"""``text`` as a double-quoted CSS string, safe to write inside an HTML ``<style>`` element.
+
+    Backslashes, quotes and ``<``, ``>``, ``&`` become CSS hex escapes (so no ``</style>``
+    can end the element), line breaks and other control characters become spaces.
+
+    Examples
+    --------
+    >>> print(css_string('Say "hi" </style> \\ x'))
+    "Say \22 hi\22  \3C /style\3E  \5C  x"
+    """
+    out = []
+    for ch in text:
+        if ch in '"\'\\<>&':
+            out.append(f"\\{ord(ch):X} ")  # a hex escape ends at the one space after it
+        elif unicodedata.category(ch) in ("Cc", "Zl", "Zp"):
+            out.append(" ")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def _running_title(title: str) -> str:
+    """The title on one line, shortened at a word to fit the page header."""
+    text = " ".join(title.split())
+    if len(text) <= _RUNNING_TITLE_MAX:
+        return text
+    cut = text[:_RUNNING_TITLE_MAX - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:-") + "\u2026"
+
 
 def _report_cells(nb: Any) -> Any:
     """The notebook as a reader sees it: outputs and prose, no code, no stderr noise.
@@ -117,11 +152,7 @@ def _static_plotly_html(output: Any) -> None:
 
 
 def _plotly_js() -> str:
-    try:
-        import plotly
-    except ImportError as exc:  # plotly is a core dependency; keep the message helpful anyway
-        from .errors import MissingDependencyError
-        raise MissingDependencyError("plotly", purpose="embedding figures in the report") from exc
+    plotly = import_optional("plotly", "Embedding figures in the report", None)
     path = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
     try:
         code = path.read_text(encoding="utf-8")
@@ -167,6 +198,10 @@ def _postprocess(html: str, *, fallback_title: str) -> str:
         soup.head.append(soup.new_tag("title"))
     if soup.title is not None:
         soup.title.string = title_text
+    if soup.head is not None:  # the running title of the printed pages (see litscope.css @page)
+        style = soup.new_tag("style", attrs={"media": "print", "id": "litscope-running-title"})
+        style.string = f"@page {{ @top-left {{ content: {css_string(_running_title(title_text))}; }} }}"
+        soup.head.append(style)
 
     # Table of contents after the title: every heading but the title itself.
     title_el = next((h for level, _, _, h in entries if level == 1), None)
@@ -208,28 +243,6 @@ def _postprocess(html: str, *, fallback_title: str) -> str:
             tag.string = _plotly_js()
             first.insert_before(tag)
     return str(soup)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _write_atomic(path: Path, data: bytes | str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 would make the report private
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def render_html(notebook_path: str | os.PathLike, html_path: str | os.PathLike) -> Path:
@@ -285,7 +298,7 @@ def render_html(notebook_path: str | os.PathLike, html_path: str | os.PathLike) 
         raise RenderError(f"{notebook_path}: cannot convert to HTML: {exc}") from exc
     html = _postprocess(body, fallback_title=fallback_title)
     try:
-        _write_atomic(html_path, html)
+        atomic_write(html_path, html)
     except OSError as exc:  # a missing folder that cannot be made, a full or read-only disk
         raise RenderError(f"cannot write {html_path}: {_os_reason(exc)}") from exc
     return html_path
