@@ -29,7 +29,9 @@ examples:
       --param 'research_question=How do LLM agents plan?' --param n_topics=8
   litscope review exports/ --name q3 --params review.yaml --no-pdf
   papermill notebooks/review.ipynb out.ipynb -f params.yaml && litscope render out.ipynb
+  litscope simulate screening.csv --labels label_included --question 'Do SLRs help SE?'
   litscope formats
+  litscope batch reviews/          (one YAML file per review: name, inputs, parameters)
 
 Reports go to reports/NAME/ (review.html, review.pdf, review.ipynb, papers.csv).
 """
@@ -83,9 +85,42 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--pdf", metavar="PATH", help="PDF output (default: NOTEBOOK.pdf)")
     render.add_argument("--no-pdf", action="store_true", help="write the HTML only")
 
+    simulate = sub.add_parser(
+        "simulate", help="replay screening on a labelled export and print WSS@95 and recall",
+        description="Replay title/abstract screening on an export whose label column says which "
+                    "records were included (1/0): records are screened in the order litscope's "
+                    "active learning proposes, each label revealed only once that record is "
+                    "screened. Prints WSS@95, the recall after screening 10% of the records and "
+                    "the share screened to find all included ones.")
+    simulate.add_argument("file", metavar="FILE", help="a CSV/TSV/XLSX export with a label column")
+    simulate.add_argument("--labels", required=True, metavar="COLUMN",
+                          help="the column of 0/1 labels (e.g. label_included, included)")
+    simulate.add_argument("--question", metavar="TEXT",
+                          help="the research question: seeds the order before the first decision")
+    simulate.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    simulate.add_argument("--embedder", default="static",
+                          help="embedder of the papers: static (default), fast or minilm")
+
     sub.add_parser("formats", help="list the export formats litscope reads",
                    description="List the readers, with the file extensions each usually has. "
                                "Formats are detected from file content, not from the extension.")
+
+    batch = sub.add_parser(
+        "batch", help="run many reviews (one YAML file each) -> reports/NAME/ and reports/index.html",
+        description="Run every review file (YAML: name, inputs and any review parameter; relative "
+                    "inputs are taken from the file's folder) one after another in one Jupyter "
+                    "kernel, so imports and the embedding model are loaded once. A failing review "
+                    "does not stop the others. Then write reports/index.html linking every report. "
+                    "Exit status: the number of failed reviews (at most 125).")
+    batch.add_argument("files", nargs="+", metavar="FILE.yaml|FOLDER",
+                       help="review files, or folders holding *.yaml / *.yml review files")
+    batch.add_argument("--no-pdf", action="store_true", help="write the HTML reports only")
+    batch.add_argument("--quiet", "-q", action="store_true",
+                       help="print only one line per review")
+    batch.add_argument("--notebook", metavar="PATH",
+                       help="run another parameterized notebook (default: notebooks/review.ipynb)")
+    batch.add_argument("--fresh-kernels", action="store_true",
+                       help="start a new kernel for each review, as litscope review does")
     return parser
 
 
@@ -120,6 +155,31 @@ def _cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_simulate(args: argparse.Namespace) -> int:
+    from .embedders import make_embedder
+    from .screening.labels import read_label_column
+    from .screening.simulate import compute_simulation, read_labels_vector
+    from .sources import read
+
+    papers = read(args.file)
+    labels = read_labels_vector(read_label_column(args.file, args.labels, papers))
+    embedder = make_embedder(args.embedder, progress=False)
+    result = compute_simulation(papers, labels, args.question, embedder=embedder, seed=args.seed)
+    m = result.metrics
+    start = "seeded by the question" if args.question else "random start until one included and one excluded"
+    print(f"{Path(args.file).name}: {m['records']} records, {m['included']} included ({args.labels})")
+    print(f"ranking: active learning (logistic regression on TF-IDF + {args.embedder} embeddings), {start}")
+    rows = [("WSS@95", f"{m['wss@95']:.3f}"),
+            ("recall after screening 10%", f"{100 * m['recall@10%']:.1f} %"),
+            ("screened to find all included", f"{100 * m['screened_for_all']:.1f} %")]
+    if "roc_auc" in m:
+        rows.append(("ROC AUC of the question alone", f"{m['roc_auc']:.3f}"))
+    rows.append(("model fits", str(result.fits)))
+    for label, value in rows:
+        print(f"  {label:<31}{value}")
+    return 0
+
+
 def _cmd_formats(args: argparse.Namespace) -> int:
     from .sources import readers
 
@@ -135,6 +195,20 @@ def _cmd_formats(args: argparse.Namespace) -> int:
         print(f"{fmt:<{w1}}  {exts:<{w2}}  {summary}".rstrip())
     print("\nThe format of each file is detected from its content; extensions are only a hint.")
     return 0
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import exit_status, run_batch
+
+    result = run_batch(args.files, pdf=not args.no_pdf, progress=not args.quiet,
+                       notebook=args.notebook, share_kernel=not args.fresh_kernels)
+    for run in result.runs:
+        where = f"  {_cwd_relative(run.output_dir)}/" if run.output_dir is not None else ""
+        print(f"{run.status:<12}{run.name}{where}" + (f"  ({run.error})" if run.failed else ""))
+    if result.index is not None:
+        print(f"index written to {_cwd_relative(result.index)}")
+    print(f"{len(result.runs) - result.failed} of {len(result.runs)} reviews done, {result.failed} failed")
+    return exit_status(result.runs)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -159,7 +233,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.parsed_params = dict(parse_param(p) for p in args.param)
         except ParameterError as exc:
             parser.error(str(exc))  # bad usage: exit status 2
-    handler = {"review": _cmd_review, "render": _cmd_render, "formats": _cmd_formats}[args.command]
+    handler = {"review": _cmd_review, "render": _cmd_render, "simulate": _cmd_simulate,
+               "formats": _cmd_formats,
+               "batch": _cmd_batch}[args.command]
     try:
         with interruptible():
             return handler(args)

@@ -1,0 +1,146 @@
+"""Show the bibliometric sections in the notebook (and so in the HTML and PDF report).
+
+Every ``display_`` function shows the statement of what the inputs lack instead of an
+empty table or figure; the ``*_html`` functions return the HTML they display (tested).
+
+Examples
+--------
+>>> import pandas as pd
+>>> from litscope.bibliometrics import compute_most_cited
+>>> html = result_html(compute_most_cited(pd.DataFrame({"id": ["a"], "title": ["A"]})), {"title": "Paper"})
+>>> html.startswith('<p class="ls-warn">No input gives citation counts')
+True
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import pandas as pd
+
+from ..report.html import _display_html, html_table
+from .common import BiblioResult, NetworkResult
+
+__all__ = ["result_html", "network_html", "display_result", "display_top_authors", "display_top_venues",
+           "display_top_countries", "display_most_cited", "display_topic_trends", "display_keyword_network",
+           "display_coauthor_network", "display_citation_links"]
+
+_NUMERIC = ("papers", "citations", "cited_by", "year", "weight", "cited_by_corpus", "years")
+
+
+def _lacking_html(text: str) -> str:
+    import html
+
+    return f'<p class="ls-warn">{html.escape(text)}</p>'
+
+
+def _note_html(text: str) -> str:
+    import html
+
+    return f'<p class="ls-note">{html.escape(text)}</p>' if text else ""
+
+
+def result_html(result: BiblioResult, columns: Mapping[str, str]) -> str:
+    """The table of a result, or the statement of what is lacking when there is no row."""
+    if not len(result.table):
+        return _lacking_html(result.lacking or "Nothing to show.")
+    shown = result.table.copy()
+    for col in columns:
+        if col not in shown.columns:
+            shown[col] = ""
+    parts = [html_table(shown, columns, numeric=[c for c in columns if c in _NUMERIC], narrow=len(columns) <= 3)]
+    if result.lacking:
+        parts.insert(0, _lacking_html(result.lacking))
+    parts.append(_note_html(result.note))
+    return "".join(parts)
+
+
+def network_html(result: NetworkResult, what: str, limit: int = 40) -> str:
+    """The edges table of a network (papers behind each edge), or the lacking statement."""
+    if not len(result.edges):
+        return _lacking_html(result.lacking or f"No {what} network.")
+    head = result.edges.head(limit)
+    more = (f'<p class="ls-note">The {limit} strongest of {len(result.edges)} links are listed.</p>'
+            if len(result.edges) > limit else "")
+    return (html_table(head, {"source": what.capitalize(), "target": what.capitalize(),
+                              "weight": "Papers", "papers": "Which papers"},
+                       numeric=("weight",), widths={"source": "24%", "target": "24%", "weight": "8%"})
+            + more + _note_html(result.note))
+
+
+def display_result(result: BiblioResult, columns: Mapping[str, str], figure: Any = None) -> None:
+    """Show a figure (when there is one and the inputs had the data) and the table."""
+    from ..figures import show
+
+    if figure is not None and len(result.table):
+        show(figure)
+    _display_html(result_html(result, columns))
+
+
+def display_top_authors(result: BiblioResult) -> None:
+    """The top authors table."""
+    display_result(result, {"author": "Author", "papers": "Papers", "citations": "Citations"})
+
+
+def display_top_venues(result: BiblioResult) -> None:
+    """The top venues table."""
+    display_result(result, {"venue": "Venue", "papers": "Papers", "citations": "Citations"})
+
+
+def display_top_countries(result: BiblioResult) -> None:
+    """The top countries table."""
+    display_result(result, {"country": "Country", "papers": "Papers", "citations": "Citations"})
+
+
+def display_most_cited(result: BiblioResult) -> None:
+    """The most cited papers, with the source and date of each count."""
+    display_result(result, {"paper": "#", "title": "Paper", "year": "Year", "cited_by": "Cited by",
+                            "cited_by_source": "Count from", "cited_by_date": "Count date"})
+
+
+def display_topic_trends(result: BiblioResult) -> None:
+    """Topic shares per year (figure), the trend test's table, and the test stated."""
+    from ..figures import show
+    from .plots import plot_topic_shares
+
+    if not len(result.table):
+        _display_html(_lacking_html(result.lacking))
+        return
+    show(plot_topic_shares(result))
+    trends = result.extra["trends"].copy()
+    for col in ("slope", "ci_low", "ci_high"):
+        trends[col] = [("" if pd.isna(v) else f"{100 * v:+.2f}") for v in trends[col]]
+    _display_html((_lacking_html(result.lacking) if result.lacking else "")
+                  + html_table(trends, {"label": "Topic", "trend": "Trend", "slope": "Slope (points/year)",
+                                        "ci_low": "95% CI low", "ci_high": "95% CI high", "years": "Years"},
+                               numeric=("slope", "ci_low", "ci_high", "years"))
+                  + _note_html(result.note))
+
+
+def _display_network(result: NetworkResult, title: str, what: str) -> None:
+    from ..figures import show
+    from .plots import plot_network
+
+    if len(result.edges):
+        show(plot_network(result, title, node_name=f"{what}s"))
+    _display_html(network_html(result, what))
+
+
+def display_keyword_network(result: NetworkResult) -> None:
+    """The keyword co-occurrence network and its edges with their papers."""
+    _display_network(result, "Keywords that appear together", "keyword")
+
+
+def display_coauthor_network(result: NetworkResult) -> None:
+    """The co-author network and its edges with their papers."""
+    _display_network(result, "Authors who wrote together", "author")
+
+
+def display_citation_links(result: BiblioResult) -> None:
+    """Citation links within the corpus, and the most cited papers within it."""
+    local = result.extra.get("local_citations")
+    if local is not None and len(local):
+        _display_html(html_table(local.head(20), {"paper": "#", "title": "Paper",
+                                                  "cited_by_corpus": "Cited by papers of this corpus"},
+                                 numeric=("cited_by_corpus",)))
+    display_result(result, {"citing": "#", "citing_title": "Citing paper", "cited": "#", "cited_title": "Cites"})
