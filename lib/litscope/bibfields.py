@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 
+from .missing import as_text
+
 __all__ = ["BIBLIO_FIELDS", "normalize_biblio", "normalize_pages", "normalize_isbn", "normalize_issn", "number_key",
            "isbn_keys", "issn_keys", "merge_biblio", "BiblioEvidence", "PENALTIES"]
 
@@ -35,9 +37,8 @@ _DIGITS = re.compile(r"\d+")
 
 
 def _text(value: Any) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    text = str(value).strip()
+    text = as_text(value).strip()
+    # spreadsheets and earlier pandas writes leave these words where a cell was empty
     return "" if text in ("nan", "None", "<NA>") else text
 
 

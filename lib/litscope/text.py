@@ -79,7 +79,7 @@ _PARAGRAPH = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _TERMINAL = re.compile(r"(?:[.!?\u2026]+)[\"'\u201d\u2019)\]]*;?(?=\s)")
 # a period glued to the next sentence ("results.Conclusions") after a lower-case word
 _GLUED = re.compile(r"(?<=[a-z]{3})\.(?=[A-Z][a-z]{2,})")
-_LABEL = re.compile(r"(?P<label>[A-Za-z][A-Za-z'\u2019-]*(?:[ \t]+(?:[A-Za-z][A-Za-z'\u2019-]*|&|/)){0,5})"
+_LABEL = re.compile(rf"(?P<label>{COUNTED_WORD.pattern}(?:[ \t]+(?:{COUNTED_WORD.pattern}|&|/)){{0,5}})"
                     r"[ \t]*[:\uff1a](?=\s|$)\s*")
 # a label alone on its line, without a colon ("Background\n")
 _LINE_LABEL = re.compile(r"(?P<label>[A-Z][A-Za-z]*(?:[ \t]+[A-Za-z&/]+){0,4})[ \t]*:?[ \t]*\n\s*")
