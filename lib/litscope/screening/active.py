@@ -229,7 +229,8 @@ def compute_priority(papers: pd.DataFrame, decisions: Sequence[str], *, question
     embedder : str or embedder
         Embeds the question (and the papers when ``embeddings`` is None).
     relevance : sequence of float, optional
-        Precomputed relevance to the question (computed when None and a question is set).
+        Precomputed relevance to the question (computed when None and a question is set; then
+        ties are broken as :func:`~litscope.screening.relevance.compute_relevance` ranks them).
     seed : int
         Random order without a question; tie-breaks.
     """
@@ -250,7 +251,8 @@ def compute_priority(papers: pd.DataFrame, decisions: Sequence[str], *, question
             embeddings = np.asarray(embedder.encode(paper_texts(papers)))
         qvec = embed_question(question, embedder)
         if relevance is None:
-            relevance = compute_relevance(papers, question, embeddings, embedder, top_n=0)["relevance"].to_numpy()
+            rel = compute_relevance(papers, question, embeddings, embedder, top_n=0)
+            relevance = (len(papers) - rel["rank"].to_numpy()).astype(np.float64)  # ties as ranked
     features = compute_features(papers, embeddings, question, qvec)
     learner = ActiveLearner(features, relevance, seed=seed)
     labelled = [i for i, d in enumerate(decisions) if d in ("include", "exclude", "maybe")]

@@ -146,10 +146,13 @@ def compute_simulation(papers: pd.DataFrame, labels: Sequence[int], question: st
         from .relevance import compute_relevance, embed_question
 
         qvec = embed_question(question, embedder)
-        relevance = compute_relevance(papers, question, embeddings, embedder, top_n=0)["relevance"].to_numpy()
+        rel = compute_relevance(papers, question, embeddings, embedder, top_n=0)
+        relevance = rel["relevance"].to_numpy()
+        prior = (n - rel["rank"].to_numpy()).astype(np.float64)  # the relevance order, ties as ranked
     elif not active:
         raise ParameterError("a replay without active learning needs a question to rank by")
-    learner = ActiveLearner(compute_features(papers, embeddings, question, qvec), relevance, seed=seed)
+    learner = ActiveLearner(compute_features(papers, embeddings, question, qvec),
+                            prior if question else None, seed=seed)
     steps = n if max_steps is None else min(n, int(max_steps))
     screened: list[int] = []
     revealed: list[int] = []
