@@ -28,7 +28,7 @@ from urllib.parse import quote
 import pandas as pd
 
 from ..csvsafe import unescape_cell
-from ..publish import list_history, run_date
+from ..publish import DATE_FORMAT, list_history, run_date
 
 __all__ = ["write_index", "report_rows", "INDEX_NAME"]
 
@@ -102,6 +102,18 @@ def report_rows(reports: Path, runs: Iterable[Any] = ()) -> list[dict[str, Any]]
     return rows
 
 
+def _shown_date(folder_date: str) -> str:
+    """``'2026-01-02T03-04-05Z'`` (a DATE folder name) -> ``'2026-01-02 03:04:05'``.
+
+    >>> _shown_date("2026-01-02T03-04-05Z"), _shown_date("")
+    ('2026-01-02 03:04:05', '')
+    """
+    try:
+        return datetime.strptime(folder_date, DATE_FORMAT).strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return folder_date
+
+
 def _cell(row: dict[str, Any]) -> dict[str, str]:
     e = html.escape
     name = quote(row["name"])
@@ -123,8 +135,7 @@ def _cell(row: dict[str, Any]) -> dict[str, str]:
         f"{row['topics']}" + (": " + e("; ".join(shown)) + ("; ..." if len(row["labels"]) > 5 else "")
                               if shown else ""))
     return {"report": link + (f'<br><span class="note">{" · ".join(extra)}</span>' if extra else ""),
-            "status": status_html, "date": e(row["date"].replace("T", " ").replace("-", ":", 4)
-                                             .replace(":", "-", 2)) if row["date"] else "",
+            "status": status_html, "date": e(_shown_date(row["date"])),
             "papers": "" if row["papers"] is None else str(row["papers"]),
             "size": "" if row["bytes"] is None else _size(row["bytes"]), "topics": topics}
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 from .changes import RunChanges, compute_changes, match_papers, match_topics
 from .display import changes_html, display_changes, format_since
 from .snapshot import RunSnapshot, compute_centroids, read_run_snapshot, write_run_snapshot
-from .runs import find_previous_run, list_runs
+from .runs import find_previous_run, list_runs, previous_run_for
 
 __all__ = ["RunChanges", "RunSnapshot", "changes_html", "compute_centroids", "compute_changes",
            "display_changes", "find_previous_run", "format_since", "list_runs", "match_papers",
-           "match_topics", "read_run_snapshot", "write_run_snapshot"]
+           "match_topics", "previous_run_for", "read_run_snapshot", "write_run_snapshot"]

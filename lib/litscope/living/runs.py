@@ -11,6 +11,12 @@ Examples
 ['2026-01-01T00-00-00Z', 'current']
 >>> find_previous_run(report).name
 'demo'
+>>> previous_run_for(report.parent / ".demo.partial-x1", "demo").name  # run by litscope review
+'demo'
+>>> previous_run_for(report.parent / ".drafts" / "demo", "demo").name  # run in JupyterLab
+'demo'
+>>> previous_run_for(report, "demo").name  # writing into the report folder itself
+'2026-01-01T00-00-00Z'
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from pathlib import Path
 from ..publish import list_history
 from .snapshot import SNAPSHOT_DIR
 
-__all__ = ["list_runs", "find_previous_run"]
+__all__ = ["list_runs", "find_previous_run", "previous_run_for"]
 
 
 def list_runs(report: str | os.PathLike) -> list[tuple[str, Path]]:
@@ -45,3 +51,26 @@ def find_previous_run(report: str | os.PathLike) -> Path | None:
     """
     runs = list_runs(report)
     return runs[-1][1] if runs else None
+
+
+def previous_run_for(output_dir: str | os.PathLike, name: str) -> Path | None:
+    """The run that a run writing to ``output_dir`` under report ``name`` follows.
+
+    ``litscope review`` writes to ``reports/.NAME.partial-*`` and a notebook run in Lab to
+    ``reports/.drafts/NAME``: the published ``reports/NAME`` beside them (or litscope's reports
+    folder) holds the previous run. A run writing into ``reports/NAME`` itself follows the
+    newest archived run. Call it before :func:`write_run_snapshot` of the new run.
+    """
+    from .. import paths
+
+    out = Path(output_dir).resolve()
+    if out.name.startswith(f".{name}.partial-"):  # litscope review publishing
+        report = out.parent / name
+    elif out.parent.name == ".drafts":  # the notebook run in JupyterLab
+        report = out.parent.parent / name
+    elif out.name == name:  # writing into the report folder itself
+        archived = [p for label, p in list_runs(out) if label != "current"]
+        return archived[-1] if archived else None
+    else:
+        report = paths.report_dir(name)
+    return find_previous_run(report)
