@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from ._optional import import_optional
-from .atomic import atomic_write
+# under this module's own name, so a test can make the disk fill up here
+from .atomic import atomic_write as _write_atomic
 from .errors import RenderError
 # Printing lives in litscope.pdf; its names are re-exported here, where callers found them.
 from .pdf import CHROMIUM_CANDIDATES, find_chromium, render_pdf
@@ -298,7 +299,7 @@ def render_html(notebook_path: str | os.PathLike, html_path: str | os.PathLike) 
         raise RenderError(f"{notebook_path}: cannot convert to HTML: {exc}") from exc
     html = _postprocess(body, fallback_title=fallback_title)
     try:
-        atomic_write(html_path, html)
+        _write_atomic(html_path, html)
     except OSError as exc:  # a missing folder that cannot be made, a full or read-only disk
         raise RenderError(f"cannot write {html_path}: {_os_reason(exc)}") from exc
     return html_path
