@@ -99,3 +99,26 @@ def test_batch_of_a_missing_file_is_a_one_line_error(tmp_path, capsys):
     assert main(["batch", str(tmp_path / "nope.yaml")]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: ") and "no such review file" in err and err.count("\n") == 1
+
+
+def test_dask_address_reaches_every_review_unless_its_file_sets_one(tmp_path, monkeypatch):
+    import litscope.execute
+    from litscope.batch import run_batch
+    from litscope.execute import ReviewOutputs
+
+    (tmp_path / "a.yaml").write_text("name: a\ninputs: [x.ris]\n")
+    (tmp_path / "b.yaml").write_text("name: b\ninputs: [x.ris]\ndask: tcp://other:8786\n")
+    seen = {}
+
+    def fake_run_review(inputs, *, name, params, reports_dir, **kw):  # records what the batch passes
+        seen[name] = params
+        out = reports_dir / name
+        out.mkdir(parents=True)
+        return ReviewOutputs(output_dir=out, notebook=out / "review.ipynb", html=out / "review.html")
+
+    monkeypatch.setattr(litscope.execute, "run_review", fake_run_review)
+    result = run_batch([tmp_path], reports_dir=tmp_path / "reports", dask="local", share_kernel=False,
+                       log=lambda _: None)
+    assert result.failed == 0
+    assert seen == {"a": {"dask": "local"}, "b": {"dask": "tcp://other:8786"}}
+    assert build_parser().parse_args(["batch", "r/", "--dask", "local"]).dask == "local"

@@ -121,6 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="run another parameterized notebook (default: notebooks/review.ipynb)")
     batch.add_argument("--fresh-kernels", action="store_true",
                        help="start a new kernel for each review, as litscope review does")
+    batch.add_argument("--dask", metavar="ADDRESS", default="",
+                       help="embed every review on this Dask scheduler (tcp://host:8786) or 'local', "
+                            "unless its file sets dask")
     return parser
 
 
@@ -201,7 +204,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     from .batch import exit_status, run_batch
 
     result = run_batch(args.files, pdf=not args.no_pdf, progress=not args.quiet,
-                       notebook=args.notebook, share_kernel=not args.fresh_kernels)
+                       notebook=args.notebook, share_kernel=not args.fresh_kernels, dask=args.dask)
     for run in result.runs:
         where = f"  {_cwd_relative(run.output_dir)}/" if run.output_dir is not None else ""
         print(f"{run.status:<12}{run.name}{where}" + (f"  ({run.error})" if run.failed else ""))

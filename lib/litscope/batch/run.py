@@ -85,7 +85,8 @@ def _model_counts(state: dict[str, Any]) -> tuple[int, int]:
 
 def run_batch(items: Iterable[str | os.PathLike], *, reports_dir: str | os.PathLike | None = None,
               pdf: bool = True, progress: bool = True, notebook: str | os.PathLike | None = None,
-              share_kernel: bool = True, log: Callable[[str], None] | None = None) -> BatchResult:
+              share_kernel: bool = True, dask: str = "",
+              log: Callable[[str], None] | None = None) -> BatchResult:
     """Run every review file in ``items`` (files or folders of ``*.yaml``), then write the index.
 
     Parameters
@@ -95,6 +96,9 @@ def run_batch(items: Iterable[str | os.PathLike], *, reports_dir: str | os.PathL
     share_kernel : bool
         Run every notebook in one kernel (imports and the loaded model are reused); with
         False, each review gets a fresh kernel, exactly as ``litscope review``.
+    dask : str
+        A Dask scheduler address (``tcp://host:8786``) or ``"local"``: every review embeds its
+        papers on that cluster unless its file sets ``dask`` itself.
     Others as :func:`litscope.execute.run_review`.
 
     Returns
@@ -124,15 +128,16 @@ def run_batch(items: Iterable[str | os.PathLike], *, reports_dir: str | os.PathL
             try:
                 spec = read_review_file(file)
                 run.name = spec.name
+                params = {"dask": dask, **spec.params} if dask else spec.params
                 say(f"[{number}/{len(files)}] {spec.name} ({file.name})")
                 try:
                     if share_kernel:
                         with sharing_kernel(shared):
-                            out = run_review(spec.inputs, name=spec.name, params=spec.params,
+                            out = run_review(spec.inputs, name=spec.name, params=params,
                                              notebook=notebook, reports_dir=reports, pdf=pdf,
                                              progress=progress)
                     else:
-                        out = run_review(spec.inputs, name=spec.name, params=spec.params,
+                        out = run_review(spec.inputs, name=spec.name, params=params,
                                          notebook=notebook, reports_dir=reports, pdf=pdf, progress=progress)
                     run.status = "ok"
                 except ChromiumNotFoundError as exc:
