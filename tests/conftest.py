@@ -26,30 +26,29 @@ def sample_path() -> Path:
 def check_reader_contract(reader, data: bytes, *, name: str = "generated", **options) -> None:
     """The contract every reader keeps, whatever bytes it gets.
 
-    It returns a frame that passes ``schema.validate``, with unique record numbers and every
-    skipped record listed with file, record, line and a reason; or it raises a
+    It returns a ``FileRecords`` whose frame passes ``schema.validate``, with unique record
+    numbers and every skipped record listed with file, record, line and a reason; or it raises a
     ``LitscopeError``. Nothing else. Format detection on the same bytes must not break either.
     """
     import io
 
-    import pandas as pd
-
     from litscope import schema
     from litscope.errors import LitscopeError
+    from litscope.records import FileRecords, SkippedRecord
     from litscope.sources import detect_format
 
     buf = io.BytesIO(data)
     buf.name = name
     try:
-        df = reader(buf, **options)
+        result = reader(buf, **options)
     except LitscopeError:
-        df = None
-    if df is not None:
-        assert isinstance(df, pd.DataFrame), reader.__name__
-        schema.validate(df)
-        assert df["source_record"].is_unique, reader.__name__
-        for item in df.attrs["skipped"]:
-            assert set(item) >= {"file", "record", "line", "reason"} and item["reason"], reader.__name__
+        result = None
+    if result is not None:
+        assert isinstance(result, FileRecords), reader.__name__
+        schema.validate(result.frame)
+        assert result.frame["source_record"].is_unique, reader.__name__
+        for item in result.skipped:
+            assert isinstance(item, SkippedRecord) and item.reason, reader.__name__
     try:
         detect_format(io.BytesIO(data))
     except LitscopeError:

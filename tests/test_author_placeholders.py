@@ -15,7 +15,8 @@ SCOPUS = Path(__file__).resolve().parent / "fixtures" / "csv_exports" / "litstud
 
 
 def test_scopus_no_author_name_available_loads_as_no_authors():
-    df = litscope.load(SCOPUS)
+    df_corpus = litscope.load(SCOPUS)
+    df = df_corpus.papers
     proceedings = df[df["title"].str.contains("ICCSA 2010")]
     assert len(proceedings) == 4
     assert proceedings["authors"].map(len).tolist() == [0, 0, 0, 0]

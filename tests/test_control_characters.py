@@ -14,7 +14,7 @@ import pytest
 
 import litscope
 from litscope.export import write_bibtex, write_csv, write_ris
-from litscope.schema import to_frame
+from litscope.schema import to_file_records, to_frame
 
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 RED = "\x1b[31m"
@@ -36,11 +36,12 @@ def _no_controls(df) -> None:
 
 
 def test_to_frame_strips_nul_bel_and_ansi_escapes_and_notes_them():
-    df = to_frame([{"title": f"A\x00 study\x07 of {RED}red{RESET} things", "abstract": "Tab\there,\nnewline.",
+    result = to_file_records([{"title": f"A\x00 study\x07 of {RED}red{RESET} things", "abstract": "Tab\there,\nnewline.",
                     "authors": [f"Doe{RED}, Jane\x07"], "doi": "10.1000/abc\x1b[0m", "keywords": ["k\x00w"],
                     "venue": "J\x08ournal", "source_record": 7},
                    {"title": "Clean\ttitle", "abstract": "Line one\r\nline two"}],
                   source_format="ris", source_file="x.ris")
+    df = result.frame
     assert df.loc[0, "title"] == "A study of red things"
     assert df.loc[0, "authors"] == ["Doe, Jane"]
     assert df.loc[0, "doi"] == "10.1000/abc"
@@ -48,7 +49,7 @@ def test_to_frame_strips_nul_bel_and_ansi_escapes_and_notes_them():
     assert df.loc[0, "abstract"] == "Tab here, newline."
     assert df.loc[1, "title"] == "Clean title"
     _no_controls(df)
-    notes = df.attrs["notes"]
+    notes = [n.as_dict() for n in result.notes]
     assert [n["record"] for n in notes] == [7]  # the clean record (tabs, CRLF) has no note
     note = notes[0]["note"]
     assert note.startswith("removed 9 control characters from ")
@@ -57,8 +58,8 @@ def test_to_frame_strips_nul_bel_and_ansi_escapes_and_notes_them():
 
 
 def test_one_field_note_reads_plainly():
-    df = to_frame([{"title": "A\x00\x00\x07 title"}], source_format="ris", source_file="x.ris")
-    assert df.attrs["notes"] == [{"file": "x.ris", "record": 1, "line": None,
+    result = to_file_records([{"title": "A\x00\x00\x07 title"}], source_format="ris", source_file="x.ris")
+    assert [n.as_dict() for n in result.notes] == [{"file": "x.ris", "record": 1, "line": None,
                                   "note": "removed 3 control characters from title"}]
 
 
@@ -67,11 +68,12 @@ def test_one_field_note_reads_plainly():
     ("refs.ris", f"TY  - JOUR\nTI  - Bell\x07 {RED}and{RESET} NUL\x00 title\nAB  - Abs\x1b]0;pwned\x07tract\nAU  - Doe, J.\nER  - \n"),
 ])
 def test_load_strips_controls_and_lists_them_in_the_load_notes(name, text):
-    df = litscope.load([_buffer(text, name)])
+    df_corpus = litscope.load([_buffer(text, name)])
+    df = df_corpus.papers
     assert df.loc[0, "title"] == "Bell and NUL title"
     assert df.loc[0, "abstract"] == "Abstract"
     _no_controls(df)
-    notes = [n for n in df.attrs["notes"] if "control" in n["note"]]
+    notes = [n for n in [n.as_dict() for n in df_corpus.notes] if "control" in n["note"]]
     assert len(notes) == 1 and notes[0]["record"] == 1 and notes[0]["file"] == name
     assert notes[0]["line"] == (2 if name.endswith(".csv") else None)  # the CSV reader passes its line
     assert "title (4)" in notes[0]["note"] and "abstract (1)" in notes[0]["note"]
@@ -88,9 +90,10 @@ def test_exports_carry_no_control_characters():
 
 def test_title_of_only_control_characters_is_not_a_record():
     text = 'Title,Abstract\n"\x1b[31m\x07\x00",""\n"Real title",""\n'
-    df = litscope.load([_buffer(text, "ctl.csv")])
+    df_corpus = litscope.load([_buffer(text, "ctl.csv")])
+    df = df_corpus.papers
     assert df["title"].tolist() == ["Real title"]
-    assert df.attrs["skipped"][0]["record"] == 1
+    assert [s.as_dict() for s in df_corpus.skipped][0]["record"] == 1
 
 
 def test_strip_controls_is_linear_on_long_escape_runs():

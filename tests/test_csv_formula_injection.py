@@ -120,7 +120,8 @@ def test_bibtex_and_ris_keep_formula_text_exact(evil):
 def test_corpus_csv_reads_back_with_the_exact_titles(evil, tmp_path):
     path = tmp_path / "corpus.csv"
     write_csv(evil, path)
-    back = litscope.load(path)
+    back_corpus = litscope.load(path)
+    back = back_corpus.papers
     assert back["title"].tolist() == evil["title"].tolist()
     assert back["authors"].tolist() == evil["authors"].tolist()
     assert back["keywords"].tolist() == evil["keywords"].tolist()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import re
 from pathlib import Path
 
@@ -11,7 +10,9 @@ import pytest
 
 from litscope.dedupe import (compute_dedupe_audit, compute_source_counts, deduplicate,
                              find_duplicates, record_clusters)
+from litscope.corpus import Corpus, concat
 from litscope.errors import ParameterError, SchemaError
+from litscope.records import LoadEntry, Note, SkippedRecord
 from litscope.schema import COLUMNS, to_frame, validate
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -23,10 +24,15 @@ TITLE = "Deep learning for the prediction of protein structures from sequence da
 def frame(*sources: tuple[str, list[dict]]) -> pd.DataFrame:
     """One canonical frame from (file name, records) pairs, as load() would concatenate them."""
     parts = [to_frame(recs, source_format="ris", source_file=name) for name, recs in sources]
-    df = pd.concat(parts, ignore_index=True)
-    df.attrs = {"load_report": [{"file": n, "records": len(r)} for n, r in sources],
-                "skipped": [{"file": "c.ris", "record": 9, "line": 90, "reason": "no title"}]}
-    return df
+    return pd.concat(parts, ignore_index=True)
+
+
+def corpus_of(*sources: tuple[str, list[dict]]) -> Corpus:
+    """A corpus of those records with a load report, a skipped record in c.ris and a note."""
+    return Corpus.from_frame(frame(*sources)).replace(
+        load_entries=tuple(LoadEntry(n, "ris", len(r)) for n, r in sources),
+        skipped=(SkippedRecord("c.ris", 9, 90, "no title"),),
+        notes=(Note("a.ris", 1, 3, "removed 1 control character from title"),))
 
 
 def clusters_of(df: pd.DataFrame, **kw) -> set[frozenset[str]]:
@@ -73,7 +79,7 @@ def test_different_dois_never_merge_even_with_identical_titles():
     assert not together(df, "a.ris#1", "b.ris#1")
     assert len(clusters) == 2
     assert frozenset({"a.ris#1", "b.ris#2"}) in clusters  # the first in canonical order wins the link
-    merged = deduplicate(df)
+    merged = deduplicate(df).papers
     assert sorted(merged["doi"]) == ["10.1000/article", "10.1000/erratum"]
 
 
@@ -167,7 +173,7 @@ def test_richest_fields_are_kept():
                     "keywords": ["deep learning", "folding"]}]),
         ("c.ris", [{"title": TITLE, "year": 2021, "authors": ["Doe, Jane"], "pmid": "999"}]),
     )
-    merged = deduplicate(df)
+    merged = deduplicate(df).papers
     assert len(merged) == 1
     row = merged.iloc[0]
     assert row["title"] == TITLE  # mixed case before all capitals
@@ -184,14 +190,14 @@ def test_richest_fields_are_kept():
 def test_year_tie_takes_the_earliest():
     df = frame(("a.ris", [{"title": TITLE, "year": 2021, "doi": "10.1000/y"}]),
                ("b.ris", [{"title": TITLE, "year": 2020, "doi": "10.1000/y"}]))
-    assert deduplicate(df).loc[0, "year"] == 2020
+    assert deduplicate(df).papers.loc[0, "year"] == 2020
 
 
 def test_merged_from_lists_every_source_record():
     df = frame(("a.ris", [{"title": "Alpha", "doi": "10.1000/1"}, {"title": "Beta", "doi": "10.1000/2"}]),
                ("b.ris", [{"title": "Beta", "doi": "10.1000/2"}, {"title": "Gamma", "doi": "10.1000/3"}]),
                ("c.ris", [{"title": "Beta again", "doi": "10.1000/2"}]))
-    merged = deduplicate(df)
+    merged = deduplicate(df).papers
     assert list(merged.columns) == COLUMNS + ["merged_from"]
     by_title = dict(zip(merged["title"], merged["merged_from"]))
     assert by_title == {"Alpha": ["a.ris#1"], "Beta": ["a.ris#2", "b.ris#1", "c.ris#1"], "Gamma": ["b.ris#2"]}
@@ -203,12 +209,10 @@ def test_input_is_not_mutated():
                ("b.ris", [{"title": TITLE, "year": 2020, "keywords": ["y"], "doi": "10.1000/m"}]))
     before = df.copy(deep=True)
     before_lists = [list(v) for v in df["keywords"]]
-    attrs = copy.deepcopy(df.attrs)
-    merged = deduplicate(df)
+    merged = deduplicate(df).papers
     merged.loc[0, "keywords"].append("z")
     pd.testing.assert_frame_equal(df, before)
     assert [list(v) for v in df["keywords"]] == before_lists
-    assert df.attrs == attrs
 
 
 def test_deterministic_under_shuffled_rows():
@@ -221,29 +225,42 @@ def test_deterministic_under_shuffled_rows():
             for r in recs[::4]]
     df = frame(("a.ris", recs), ("b.ris", dups))
     shuffled = df.sample(frac=1.0, random_state=3).reset_index(drop=True)
-    shuffled.attrs = df.attrs
     one, two = find_duplicates(df), find_duplicates(shuffled)
     pd.testing.assert_frame_equal(one, two)
-    m1, m2 = deduplicate(df), deduplicate(shuffled)
+    m1, m2 = deduplicate(df).papers, deduplicate(shuffled).papers
     pd.testing.assert_frame_equal(m1.sort_values("id").reset_index(drop=True),
                                   m2.sort_values("id").reset_index(drop=True))
     assert len(m1) == 40
 
 
-def test_attrs_audit_and_concat_and_parquet(tmp_path):
-    df = frame(("a.ris", [{"title": "Alpha", "doi": "10.1000/1"}, {"title": "Beta", "doi": "10.1000/2"}]),
-               ("b.ris", [{"title": "Alpha", "doi": "10.1000/1"}]))
-    merged = deduplicate(df)
-    assert merged.attrs["load_report"] == df.attrs["load_report"]
-    assert merged.attrs["skipped"] == df.attrs["skipped"]
+def test_corpus_keeps_provenance_audit_and_notes_through_dedupe():
+    corpus = corpus_of(("a.ris", [{"title": "Alpha", "doi": "10.1000/1"}, {"title": "Beta", "doi": "10.1000/2"}]),
+                       ("b.ris", [{"title": "Alpha", "doi": "10.1000/1"}]))
+    merged = deduplicate(corpus)
+    assert isinstance(merged, Corpus) and merged.deduplicated and not corpus.deduplicated
+    assert merged.load_entries == corpus.load_entries and merged.skipped == corpus.skipped
+    assert merged.notes == corpus.notes  # notes survive de-duplication
+    assert merged.records is corpus.records and len(merged.papers) == 2
     table = record_clusters(merged)
-    pd.testing.assert_frame_equal(table, find_duplicates(df))
-    # attrs stay cheap to copy and comparable, so these keep working
-    assert len(pd.concat([merged.iloc[:1], merged.iloc[1:]])) == 2
-    pytest.importorskip("pyarrow")
-    merged.to_parquet(tmp_path / "m.parquet")
-    back = pd.read_parquet(tmp_path / "m.parquet")
-    pd.testing.assert_frame_equal(record_clusters(back), table)
+    pd.testing.assert_frame_equal(table, find_duplicates(corpus.records))
+    # the audit is a typed field, not a JSON string in attrs: slicing or concatenating papers cannot lose it
+    assert len(pd.concat([merged.papers.iloc[:1], merged.papers.iloc[1:]])) == 2
+    pd.testing.assert_frame_equal(record_clusters(merged), table)
+
+
+def test_concat_keeps_provenance_and_equals_loading_together():
+    a = corpus_of(("a.ris", [{"title": "Alpha", "doi": "10.1000/1"}]))
+    b = Corpus.from_frame(frame(("b.ris", [{"title": "Alpha", "doi": "10.1000/1"}]))).replace(
+        load_entries=(LoadEntry("b.ris", "ris", 1),), skipped=(SkippedRecord("b.ris", 2, 8, "no title"),))
+    both = concat([b, a])
+    assert [e.file for e in both.load_entries] == ["b.ris", "a.ris"]
+    assert [s.file for s in both.skipped] == ["b.ris", "c.ris"]  # in the order of the corpora
+    assert both.papers["source_file"].tolist() == ["a.ris", "b.ris"]  # sorted as load() sorts
+    assert both.papers["id"].tolist() == ["doi:10.1000/1", "doi:10.1000/1-2"]  # ids unique again
+    merged = deduplicate(both)
+    assert len(merged) == 1 and len(merged.records) == 2 and len(merged.skipped) == 2
+    assert merged.notes == a.notes
+    assert concat([merged]).deduplicated is False and len(concat([merged])) == 2  # back to the records
 
 
 def test_audit_lists_merged_clusters_and_writes_csv(tmp_path):
@@ -259,17 +276,17 @@ def test_audit_lists_merged_clusters_and_writes_csv(tmp_path):
 
 
 def test_source_counts():
-    df = frame(("a.ris", [{"title": "Alpha", "doi": "10.1000/1"}, {"title": "Beta", "doi": "10.1000/2"},
+    corpus = corpus_of(("a.ris", [{"title": "Alpha", "doi": "10.1000/1"}, {"title": "Beta", "doi": "10.1000/2"},
                           {"title": "Delta", "doi": "10.1000/4"}]),
-               ("b.ris", [{"title": "Alpha", "doi": "10.1000/1"}, {"title": "Gamma", "doi": "10.1000/3"}]),
-               ("c.ris", [{"title": "Alpha", "doi": "10.1000/1"}, {"title": "Gamma", "doi": "10.1000/3"}]))
-    counts = compute_source_counts(df, deduplicate(df)).set_index("source_file")
+                       ("b.ris", [{"title": "Alpha", "doi": "10.1000/1"}, {"title": "Gamma", "doi": "10.1000/3"}]),
+                       ("c.ris", [{"title": "Alpha", "doi": "10.1000/1"}, {"title": "Gamma", "doi": "10.1000/3"}]))
+    counts = compute_source_counts(deduplicate(corpus)).set_index("source_file")
     assert counts["loaded"].to_dict() == {"a.ris": 3, "b.ris": 2, "c.ris": 2, "Total": 7}
     assert counts["not_loaded"].to_dict() == {"a.ris": 0, "b.ris": 0, "c.ris": 1, "Total": 1}
     assert counts["identified"].to_dict() == {"a.ris": 3, "b.ris": 2, "c.ris": 3, "Total": 8}
     assert counts["duplicates_removed"].to_dict() == {"a.ris": 0, "b.ris": 1, "c.ris": 2, "Total": 3}
     assert counts["unique"].to_dict() == {"a.ris": 2, "b.ris": 0, "c.ris": 0, "Total": 2}
-    assert counts.loc["Total", "retained"] == 4 == len(deduplicate(df))
+    assert counts.loc["Total", "retained"] == 4 == len(deduplicate(corpus))
 
 
 def test_bad_input_raises_litscope_errors():
@@ -286,7 +303,7 @@ def test_empty_frame():
     empty = to_frame([], source_format="ris", source_file="a.ris")
     assert len(find_duplicates(empty)) == 0
     merged = deduplicate(empty)
-    assert len(merged) == 0 and "merged_from" in merged.columns
+    assert len(merged) == 0 and "merged_from" in merged.papers.columns
     assert len(compute_dedupe_audit(merged)) == 0
 
 
@@ -307,7 +324,7 @@ def _bib_entries(path: Path) -> list[tuple[str, str, list[str]]]:
 def test_colrev_dedupe_acceptance():
     bibtex = pytest.importorskip("litscope.sources.bibtex")
     source = COLREV / "dedupe_records.bib"
-    df = bibtex.read_bibtex(source)
+    df = bibtex.read_bibtex(source).frame
     entries = _bib_entries(source)
     assert len(df) == len(entries) == 21
     # expected clusters: the input entries whose origins make up each expected record's origins
@@ -321,14 +338,14 @@ def test_colrev_dedupe_acceptance():
     for cid, rec in zip(dup["cluster_id"], dup["source_record"]):
         found.setdefault(cid, set()).add(key_of_record[int(rec)])
     assert {frozenset(v) for v in found.values()} == expected
-    merged = deduplicate(df)
+    merged = deduplicate(df).papers
     expected_titles = sorted(t for _k, t, _o in _bib_entries(COLREV / "dedupe_records_expected.bib"))
     assert sorted(merged["title"]) == sorted(t.rstrip(" .") for t in expected_titles)
 
 
 def test_deduplicating_a_merged_corpus_keeps_provenance():
     df = frame(("a.ris", [{"title": "Alpha", "doi": "10.1000/1"}]), ("b.ris", [{"title": "Alpha", "doi": "10.1000/1"}]))
-    merged = deduplicate(df)
+    merged = deduplicate(df).papers
     more = frame(("c.ris", [{"title": "Alpha", "doi": "10.1000/1"}, {"title": "Beta", "doi": "10.1000/2"}]))
-    again = deduplicate(pd.concat([merged, more], ignore_index=True))
+    again = deduplicate(pd.concat([merged, more], ignore_index=True)).papers
     assert sorted(map(sorted, again["merged_from"])) == [["a.ris#1", "b.ris#1", "c.ris#1"], ["c.ris#2"]]

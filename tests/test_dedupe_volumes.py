@@ -39,7 +39,7 @@ def test_schema_keeps_volume_issue_pages_isbn_issn():
 
 
 def test_real_scopus_proceedings_volumes_stay_apart():
-    df = litscope.load(SCOPUS)
+    df = litscope.load(SCOPUS).papers
     iccsa = df[df["title"].str.contains("ICCSA 2010")]
     assert sorted(iccsa["volume"]) == ["6016 LNCS", "6017 LNCS", "6018 LNCS", "6019 LNCS"]
     dup = find_duplicates(df)
@@ -79,5 +79,5 @@ def test_true_duplicates_written_differently_still_merge():
          "pages": "101–10", "isbn": "978-3-642-12164-7", "issn": "8765-4321"}  # ISBN-10/13, print/e-ISSN
     c = {"title": TITLE + ".", "authors": ["Doe, J"], "year": 2020}  # nothing to compare: no evidence
     assert _sizes(_frame(a, b, c)) == [3, 3, 3]
-    merged = deduplicate(_frame(a, c))
+    merged = deduplicate(_frame(a, c)).papers
     assert merged.loc[0, "volume"] == "Vol. 12" and merged.loc[0, "pages"] == "101-110"

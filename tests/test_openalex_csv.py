@@ -18,8 +18,9 @@ FIXTURE = Path(__file__).resolve().parent / "fixtures" / "openalex_csv" / "opena
 
 def test_real_openalex_web_csv_loads_every_record_with_title_authors_venue():
     assert detect_format(FIXTURE) == "csv"
-    df = read_csv(FIXTURE)
-    assert len(df) == 5 and df.attrs["skipped"] == []
+    df_result = read_csv(FIXTURE)
+    df = df_result.frame
+    assert len(df) == 5 and [s.as_dict() for s in df_result.skipped] == []
     assert df["title"].tolist()[:2] == ["Open University Learning Analytics dataset",
                                         "Educational Data Mining and Learning Analytics in Programming"]
     assert df.loc[0, "authors"] == ["Kužílek, Jakub", "Hlosta, Martin", "Zdráhal, Zdeněk"]
@@ -31,7 +32,7 @@ def test_real_openalex_web_csv_loads_every_record_with_title_authors_venue():
     assert df.loc[0, "issn"] == "2052-4463"
     # the topic is not the title, nor the funder
     assert "Online Learning and Analytics" not in df["title"].tolist()
-    cols = df.attrs["columns"]
+    cols = df_result.details["columns"]
     assert cols["title"] == ["display_name"] and cols["authors"] == ["authorships.author.display_name"]
 
 
@@ -45,7 +46,8 @@ def test_openalex_csv_with_biblio_columns_and_inverted_abstract():
            '1234-5678|8765-4321,12,3,101,110,7,"{""Hello"": [0], ""world."": [1]}",engines|looms\n')
     buf = io.BytesIO((header + row).encode())
     buf.name = "works.csv"
-    df = litscope.load([buf])
+    df_corpus = litscope.load([buf])
+    df = df_corpus.papers
     rec = df.iloc[0]
     assert rec["title"] == "A study of things" and rec["abstract"] == "Hello world."
     assert rec["authors"] == ["Lovelace, Ada", "Babbage, Charles"]

@@ -5,25 +5,24 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from litscope.dedupe import deduplicate
+from litscope.corpus import Corpus
+from litscope.dedupe import deduplicate, skip_deduplication
 from litscope.errors import ParameterError
 from litscope.prisma import compute_prisma_identification, plot_prisma_flow
-from litscope.schema import SkippedRecord, to_frame
+from litscope.records import SkippedRecord
+from litscope.schema import to_frame
 
 
 @pytest.fixture
-def corpus() -> pd.DataFrame:
+def corpus() -> Corpus:
     a = to_frame([{"title": "Alpha", "doi": "10.1000/1"}, {"title": "Beta", "doi": "10.1000/2"},
                   {"title": "Gamma", "doi": "10.1000/3"}], source_format="ris", source_file="/data/scopus.ris")
     b = to_frame([{"title": "Alpha", "doi": "10.1000/1"}, {"title": "Delta", "doi": "10.1000/4"}],
                  source_format="csv", source_file="/data/<img onerror=x>wos&co.csv")
     c = to_frame([{"title": "Beta", "doi": "10.1000/2"}, {"title": "Alpha", "doi": "10.1000/1"}],
                  source_format="bibtex", source_file="/data/pubmed.bib")
-    df = pd.concat([a, b, c], ignore_index=True)
-    df.attrs = {"load_report": [], "skipped": [
-        SkippedRecord("/data/scopus.ris", 4, 40, "no title").as_dict(),
-        SkippedRecord("/data/broken.ris", 1, 1, "no title").as_dict()]}
-    return df
+    return Corpus.from_frame(pd.concat([a, b, c], ignore_index=True)).replace(skipped=(
+        SkippedRecord("/data/scopus.ris", 4, 40, "no title"), SkippedRecord("/data/broken.ris", 1, 1, "no title")))
 
 
 def counts_by_key(counts: pd.DataFrame) -> dict[str, int]:
@@ -31,8 +30,7 @@ def counts_by_key(counts: pd.DataFrame) -> dict[str, int]:
 
 
 def test_identification_arithmetic(corpus):
-    merged = deduplicate(corpus)
-    counts = compute_prisma_identification(corpus, merged)
+    counts = compute_prisma_identification(deduplicate(corpus))
     totals = counts_by_key(counts)
     assert totals == {"identified": 9, "duplicates": 3, "not_readable": 2, "screened": 4}
     assert totals["identified"] == totals["duplicates"] + totals["not_readable"] + totals["screened"]
@@ -43,24 +41,28 @@ def test_identification_arithmetic(corpus):
     assert list(counts["stage"].unique()) == ["identification", "removed", "screening"]
 
 
-def test_skipped_argument_overrides_attrs(corpus):
-    merged = deduplicate(corpus)
-    assert counts_by_key(compute_prisma_identification(corpus, merged, skipped=[]))["not_readable"] == 0
-    frame = pd.DataFrame([{"file": "x.ris", "record": 1, "line": 1, "reason": "bad"}] * 3)
-    counts = compute_prisma_identification(corpus, merged, skipped=frame)
+def test_skipped_records_of_the_corpus_are_counted(corpus):
+    merged = deduplicate(corpus.replace(skipped=()))
+    assert counts_by_key(compute_prisma_identification(merged))["not_readable"] == 0
+    counts = compute_prisma_identification(deduplicate(corpus.replace(skipped=(SkippedRecord("x.ris", 1, 1, "bad"),) * 3)))
     assert counts_by_key(counts)["not_readable"] == 3 and counts_by_key(counts)["identified"] == 10
+
+
+def test_counts_without_deduplication(corpus):
+    totals = counts_by_key(compute_prisma_identification(skip_deduplication(corpus, "off")))
+    assert totals == {"identified": 9, "duplicates": 0, "not_readable": 2, "screened": 7}
 
 
 def test_inconsistent_frames_are_refused(corpus):
     merged = deduplicate(corpus)
-    with pytest.raises(ParameterError):
-        compute_prisma_identification(corpus.iloc[:2], merged)
+    with pytest.raises(ParameterError):  # more papers than records
+        compute_prisma_identification(merged.replace(records=corpus.records.iloc[:2]))
     with pytest.raises(ParameterError):  # merged_from does not account for every record
-        compute_prisma_identification(corpus.iloc[:6], merged)
+        compute_prisma_identification(merged.replace(records=corpus.records.iloc[:6]))
 
 
 def test_flow_diagram_boxes_and_texts(corpus):
-    counts = compute_prisma_identification(corpus, deduplicate(corpus))
+    counts = compute_prisma_identification(deduplicate(corpus))
     fig = plot_prisma_flow(counts)
     boxes = [s for s in fig.layout.shapes if s.type == "rect" and not (s.name or "").startswith("phase")]
     assert sorted(s.name for s in boxes) == ["identified", "removed", "screened"]

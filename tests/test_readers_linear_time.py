@@ -135,7 +135,8 @@ def test_bibtex_long_latex_abstract_is_fast():
     assert_linear(read_bibtex, lambda n: b"@article{k, title={T}, abstract={"
                                          + (b"Caf\\'e $x$ au lait. " * (n // 20 + 1))[:n] + b"}}",
                   quick_limit=1.0)
-    df = read_bibtex(io.BytesIO(b"@article{k, title={T}, abstract={" + b"Caf\\'e $x$ au {lait}. " * 1000 + b"}}"))
+    df_result = read_bibtex(io.BytesIO(b"@article{k, title={T}, abstract={" + b"Caf\\'e $x$ au {lait}. " * 1000 + b"}}"))
+    df = df_result.frame
     assert df.loc[0, "abstract"].startswith("Café x au lait. Café x au lait.")
 
 
@@ -165,7 +166,7 @@ def test_ris_author_line_with_a_long_run_of_initials_is_linear():
 
 def test_ris_initials_after_the_family_name_still_become_given_names():
     data = b"TY  - JOUR\nTI  - T\nAU  - Adler D.G.\nAU  - Liu  R. -S.\nAU  - Doe A. B.\nAU  - J. Smith A.\nER  - \n"
-    assert read_ris(io.BytesIO(data)).loc[0, "authors"] == ["Adler, D.G.", "Liu, R. -S.", "Doe, A. B.", "J. Smith, A."]
+    assert read_ris(io.BytesIO(data)).frame.loc[0, "authors"] == ["Adler, D.G.", "Liu, R. -S.", "Doe, A. B.", "J. Smith, A."]
 
 
 _OLD_INITIALS_LAST = re.compile(r"^(.+?)\s+((?:[A-Z]\.\s?-?)+)$")
@@ -209,7 +210,7 @@ def test_tagged_value_continued_over_many_lines_is_linear(reader, make):
 
 def test_continued_value_joins_as_before():
     data = b"TY  - JOUR\nTI  - A\n  long\n\ttitle \nAB  -\nText\nmore\nKW  - a\nb\nER  - \n"
-    row = read_ris(io.BytesIO(data)).iloc[0]
+    row = read_ris(io.BytesIO(data)).frame.iloc[0]
     assert (row["title"], row["abstract"], list(row["keywords"])) == ("A long title", "Text more", ["a", "b"])
 
 
@@ -227,7 +228,7 @@ def test_medline_aid_of_repeated_doi_prefixes_is_linear():
 def test_medline_tagged_ids_still_read():
     data = (b"PMID- 1\nTI  - T\nLID - S0140(20)30183-5 [pii]\nLID - doi:10.1000/ABC [doi]\n"
             b"AID - 2101.00001v2 [arXiv]\n")
-    row = read_medline(io.BytesIO(data)).iloc[0]
+    row = read_medline(io.BytesIO(data)).frame.iloc[0]
     assert (row["doi"], row["arxiv_id"]) == ("10.1000/abc", "2101.00001")
 
 

@@ -53,7 +53,8 @@ def test_load_never_raises_anything_else(data):
     buf = io.BytesIO(data)
     buf.name = "random.bin"
     try:
-        df = litscope.load([buf])
+        df_corpus = litscope.load([buf])
+        df = df_corpus.papers
     except LitscopeError:
         return
     schema.validate(df)

@@ -58,17 +58,19 @@ def test_arxiv_one_broken_entry_keeps_the_rest():
     start = _nth(data, b"<entry>", 50)
     cut = data.index(b"</title>", start)
     broken = data[:cut] + data[cut + len(b"</title>"):]
-    df = read_arxiv(_buffer(broken, "feed.atom.xml"))
+    df_result = read_arxiv(_buffer(broken, "feed.atom.xml"))
+    df = df_result.frame
     assert len(df) == 99
     assert 50 not in set(df["source_record"]) and df["source_record"].max() == 100
-    [bad] = df.attrs["skipped"]
+    [bad] = [s.as_dict() for s in df_result.skipped]
     assert bad["record"] == 50 and bad["line"] == _line_of(data, start) and bad["file"] == "feed.atom.xml"
     assert "malformed XML" in bad["reason"]
     with pytest.raises(RecordError) as info:
         read_arxiv(_buffer(broken, "feed.atom.xml"), errors="raise")
     assert info.value.record == 50 and info.value.file == "feed.atom.xml"
-    loaded = litscope.load([_buffer(broken, "feed.atom.xml")])
-    assert len(loaded) == 99 and len(loaded.attrs["skipped"]) == 1
+    loaded_corpus = litscope.load([_buffer(broken, "feed.atom.xml")])
+    loaded = loaded_corpus.papers
+    assert len(loaded) == 99 and len([s.as_dict() for s in loaded_corpus.skipped]) == 1
 
 
 def test_arxiv_entry_without_end_tag_and_one_with_a_bad_byte_keep_the_rest():
@@ -77,9 +79,10 @@ def test_arxiv_entry_without_end_tag_and_one_with_a_bad_byte_keep_the_rest():
     broken = data[:end10] + data[end10 + len(b"</entry>"):]  # entry 10 never closed
     at = data.index(b"<summary>", _nth(data, b"<entry>", 70)) + 20
     broken = broken[:at - 8] + b"\xff<\x00" + broken[at - 8:]  # entry 70: bad bytes, a stray '<'
-    df = read_arxiv(_buffer(broken, "feed.atom.xml"))
-    assert sorted(s["record"] for s in df.attrs["skipped"]) == [10, 70]
-    assert len(df) == 98 and df.attrs["total_results"] == 214881
+    df_result = read_arxiv(_buffer(broken, "feed.atom.xml"))
+    df = df_result.frame
+    assert sorted(s["record"] for s in [s.as_dict() for s in df_result.skipped]) == [10, 70]
+    assert len(df) == 98 and df_result.details["total_results"] == 214881
 
 
 def test_pubmed_one_broken_article_keeps_the_rest():
@@ -92,10 +95,11 @@ def test_pubmed_one_broken_article_keeps_the_rest():
             "//EN\" \"https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_190101.dtd\">\n<PubmedArticleSet>\n"
             + article(1, "One") + article(2, "Two <i>broken</b>") + book + article(4, "Four")
             + "<DeleteCitation><PMID>5</PMID></DeleteCitation>\n</PubmedArticleSet>\n").encode()
-    df = read_pubmed_xml(_buffer(data, "set.xml"))
+    df_result = read_pubmed_xml(_buffer(data, "set.xml"))
+    df = df_result.frame
     assert df["title"].tolist() == ["One", "A chapter", "Four"]
     assert df["source_record"].tolist() == [1, 3, 4]
-    [bad] = df.attrs["skipped"]
+    [bad] = [s.as_dict() for s in df_result.skipped]
     assert bad["record"] == 2 and bad["line"] == 5 and "malformed XML" in bad["reason"]
 
 
@@ -103,9 +107,10 @@ def test_pubmed_real_file_with_first_article_broken_keeps_the_second():
     data = (FIXTURES / "pubmed_xml" / "biopython_pubmed1.xml").read_bytes()
     cut = data.index(b"</ArticleTitle>")
     broken = data[:cut] + data[cut + len(b"</ArticleTitle>"):]
-    df = read_pubmed_xml(_buffer(broken, "pubmed1.xml"))
+    df_result = read_pubmed_xml(_buffer(broken, "pubmed1.xml"))
+    df = df_result.frame
     assert df["source_record"].tolist() == [2]
-    assert [s["record"] for s in df.attrs["skipped"]] == [1]
+    assert [s["record"] for s in [s.as_dict() for s in df_result.skipped]] == [1]
 
 
 def test_xml_that_cannot_be_recovered_says_how_many_records_were_lost():
@@ -119,9 +124,10 @@ def test_xml_that_cannot_be_recovered_says_how_many_records_were_lost():
 def test_text_after_the_last_record_that_cuts_the_file_is_listed():
     data = ARXIV_100.read_bytes()
     cut = data[: _nth(data, b"<entry>", 100) - 1]  # the file ends after entry 99
-    df = read_arxiv(_buffer(cut, "cut.atom.xml"))
+    df_result = read_arxiv(_buffer(cut, "cut.atom.xml"))
+    df = df_result.frame
     assert len(df) == 99
-    [bad] = df.attrs["skipped"]
+    [bad] = [s.as_dict() for s in df_result.skipped]
     assert bad["record"] is None and "rest of the file" in bad["reason"]
 
 
@@ -133,10 +139,11 @@ def test_csl_json_missing_comma_keeps_every_record():
     seventh = [m.start() for m in re.finditer(r"\n  \{", text)][6]
     comma = text.rindex(",", 0, seventh)
     broken = text[:comma] + text[comma + 1:]
-    df = read_json(_buffer(broken.encode(), "refs.csl.json"))
+    df_result = read_json(_buffer(broken.encode(), "refs.csl.json"))
+    df = df_result.frame
     assert len(df) == 15 and df["source_record"].tolist() == list(range(1, 16))
-    assert df.attrs["skipped"] == []
-    [note] = df.attrs["notes"]
+    assert [s.as_dict() for s in df_result.skipped] == []
+    [note] = [n.as_dict() for n in df_result.notes]
     assert note["record"] == 7 and "missing ','" in note["note"]
 
 
@@ -147,12 +154,13 @@ def test_csl_json_one_broken_element_keeps_the_rest():
     close4 = text.rindex("}", 0, starts[4])
     quote9 = text.index('",', starts[8])
     broken = text[:close4] + text[close4 + 1:quote9] + text[quote9 + 1:]
-    df = read_json(_buffer(broken.encode(), "refs.csl.json"))
-    assert sorted(s["record"] for s in df.attrs["skipped"]) == [4, 9]
+    df_result = read_json(_buffer(broken.encode(), "refs.csl.json"))
+    df = df_result.frame
+    assert sorted(s["record"] for s in [s.as_dict() for s in df_result.skipped]) == [4, 9]
     assert len(df) == 13
-    assert sorted(s["line"] for s in df.attrs["skipped"]) == [text.count("\n", 0, starts[3]) + 1,
+    assert sorted(s["line"] for s in [s.as_dict() for s in df_result.skipped]) == [text.count("\n", 0, starts[3]) + 1,
                                                              text.count("\n", 0, starts[8]) + 1]
-    assert all("malformed JSON" in s["reason"] for s in df.attrs["skipped"])
+    assert all("malformed JSON" in s["reason"] for s in [s.as_dict() for s in df_result.skipped])
     with pytest.raises(RecordError) as info:
         read_json(_buffer(broken.encode(), "refs.csl.json"), errors="raise")
     assert info.value.record == 4
@@ -162,9 +170,10 @@ def test_compact_json_list_with_a_missing_brace_keeps_the_rest():
     items = [{"title": f"T{i}", "author": [{"family": "A", "given": "B"}]} for i in range(1, 7)]
     text = json.dumps(items)
     cut = text.index("}]}", text.index("T3")) + 2  # element 3 loses its closing brace
-    df = read_json(_buffer((text[:cut] + text[cut + 1:]).encode(), "compact.json"))
+    df_result = read_json(_buffer((text[:cut] + text[cut + 1:]).encode(), "compact.json"))
+    df = df_result.frame
     assert df["title"].tolist() == ["T1", "T2", "T4", "T5", "T6"]
-    assert [s["record"] for s in df.attrs["skipped"]] == [3]
+    assert [s["record"] for s in [s.as_dict() for s in df_result.skipped]] == [3]
 
 
 def test_json_envelope_with_a_broken_record_keeps_the_rest():
@@ -172,9 +181,10 @@ def test_json_envelope_with_a_broken_record_keeps_the_rest():
     text = json.dumps({"total": 5, "offset": 0, "data": items}, indent=2)
     at = text.index('"Paper 2"')
     broken = text[:at] + text[at + 1:]  # a missing quote
-    df = read_json(_buffer(broken.encode(), "search.json"))
+    df_result = read_json(_buffer(broken.encode(), "search.json"))
+    df = df_result.frame
     assert df["title"].tolist() == ["Paper 1", "Paper 3", "Paper 4", "Paper 5"]
-    [bad] = df.attrs["skipped"]
+    [bad] = [s.as_dict() for s in df_result.skipped]
     assert bad["record"] == 2 and "malformed JSON" in bad["reason"]
 
 
@@ -203,7 +213,7 @@ def test_xml_sniffing_of_a_whitespace_padded_doctype_is_linear():
         assert scores[0] >= 0.9 and scores[1:] == [0.0, 0.0, 0.0]  # the feed's namespaces are out of sight
         # Detection (every reader's sniffer) and the whole load finish as well.
         assert detect_format(_buffer(doc, "padded.xml")) == "pubmed_xml"
-        assert litscope.load([_buffer(doc, "padded.xml")])["title"].tolist() == ["T"]
+        assert litscope.load([_buffer(doc, "padded.xml")]).papers["title"].tolist() == ["T"]
         with pytest.raises(FormatDetectionError):
             detect_format(_buffer(feed, "padded.atom.xml"))
 
@@ -220,7 +230,8 @@ def test_deeply_nested_record_is_refused_without_the_memory_and_the_rest_load():
             + article(3, "Three") + "</PubmedArticleSet>\n").encode()
     tracemalloc.start()
     try:
-        df = read_pubmed_xml(_buffer(data, "deep.xml"))
+        df_result = read_pubmed_xml(_buffer(data, "deep.xml"))
+        df = df_result.frame
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -228,7 +239,7 @@ def test_deeply_nested_record_is_refused_without_the_memory_and_the_rest_load():
     # Building the tree cost about 40x the input (53 MB) before.
     assert peak < 8 * 2 ** 20
     assert df["title"].tolist() == ["One", "Three"]
-    [bad] = df.attrs["skipped"]
+    [bad] = [s.as_dict() for s in df_result.skipped]
     assert bad["record"] == 2 and "nested" in bad["reason"]
     with pytest.raises(RecordError) as info:
         read_pubmed_xml(_buffer(data, "deep.xml"), errors="raise")
@@ -238,7 +249,8 @@ def test_deeply_nested_record_is_refused_without_the_memory_and_the_rest_load():
 
 def test_json_records_one_list_too_deep_still_load():
     text = CSL_15.read_text()
-    df = read_json(_buffer(("[" + text).encode(), "extra-bracket.json"))  # a stray '[' before the list
+    df_result = read_json(_buffer(("[" + text).encode(), "extra-bracket.json"))  # a stray '[' before the list
+    df = df_result.frame
     assert len(df) == 15
-    [bad] = df.attrs["skipped"]
+    [bad] = [s.as_dict() for s in df_result.skipped]
     assert bad["record"] is None and "not closed" in bad["reason"]

@@ -10,6 +10,8 @@ import pandas as pd
 import pytest
 
 from litscope import report
+from litscope.corpus import Corpus
+from litscope.records import LoadEntry, SkippedRecord
 from litscope.schema import to_frame
 from litscope.timing import StageTimer
 
@@ -29,10 +31,14 @@ def corpus() -> pd.DataFrame:
     df = to_frame(recs, source_format="ris", source_file="refs & co.ris")
     # to_frame strips tags, but an entity-encoded title (&lt;script&gt;) decodes to this: put it back.
     df.loc[1, "title"] = EVIL
-    df.attrs["load_report"] = [{"file": "refs & co.ris", "format": "ris", "records": 5, "skipped": 1,
-                                "encoding": "utf-8", "sha256": "ab" * 32, "error": ""}]
-    df.attrs["skipped"] = [{"file": "refs & co.ris", "record": 6, "line": 40, "reason": "no <TI> or AB tag"}]
     return df
+
+
+def loaded(df: pd.DataFrame) -> Corpus:
+    """The corpus load() would give for ``df``: its load report and a record it could not read."""
+    return Corpus.from_frame(df).replace(
+        load_entries=(LoadEntry("refs & co.ris", "ris", 5, 1, "utf-8", "ab" * 32, ""),),
+        skipped=(SkippedRecord("refs & co.ris", 6, 40, "no <TI> or AB tag"),))
 
 
 def topic_result(df: pd.DataFrame) -> SimpleNamespace:
@@ -81,10 +87,10 @@ def test_malicious_title_is_escaped_everywhere():
         report.references_html(refs),
         report.topic_sections_html(res, df, synth, summaries, refs),
         report.unassigned_html(res, df, summaries, refs),
-        report.corpus_overview_html(df),
-        report.title_html(EVIL, research_question=EVIL, df=df),
+        report.corpus_overview_html(loaded(df)),
+        report.title_html(EVIL, research_question=EVIL, corpus=loaded(df)),
         report.topic_overview_html(res),
-        report.appendix_html({"inputs": [EVIL]}, df=df, timer=StageTimer()),
+        report.appendix_html({"inputs": [EVIL]}, corpus=loaded(df), timer=StageTimer()),
     ]
     for piece in pieces:
         assert "<script>" not in piece and "<img" not in piece and "<b>claim" not in piece
@@ -144,7 +150,8 @@ def test_papers_csv_one_row_per_paper(tmp_path):
 def test_corpus_overview_counts():
     df = corpus()
     merged = df.iloc[[0, 1, 2, 3]].copy()
-    ov = dict(zip(*report.compute_corpus_overview(df, merged).T.values))
+    ov = dict(zip(*report.compute_corpus_overview(loaded(df).replace(papers=merged)).T.values))
+    assert ov["Input files"] == 1
     assert ov["Records loaded"] == 5
     assert ov["Records not loaded (see load report)"] == 1
     assert ov["Duplicate records merged"] == 1
@@ -156,18 +163,21 @@ def test_corpus_overview_counts():
 
 
 def test_load_report_lists_skipped_records():
-    out = report.load_report_html(corpus())
+    out = report.load_report_html(loaded(corpus()))
     assert "1 record could not be loaded" in out
     assert "no &lt;TI&gt; or AB tag" in out and "<td class=\"ls-num\">40</td>" in out
     assert "refs &amp; co.ris" in out
 
 
-def test_merge_duplicates_switched_off_keeps_rows_and_attrs():
-    df = corpus()
-    merged = report.merge_duplicates(df, enabled=False)
-    assert len(merged) == len(df) and merged.attrs["dedupe_done"] is False
-    assert merged.attrs["skipped"] == df.attrs["skipped"]
-    assert "switched off" in report.dedupe_html(df, merged)
+def test_merge_duplicates_switched_off_keeps_rows_and_provenance():
+    before = loaded(corpus())
+    merged = report.merge_duplicates(before, enabled=False)
+    assert isinstance(merged, Corpus) and len(merged) == len(before.records) and merged.deduplicated is False
+    assert merged.skipped == before.skipped and merged.load_entries == before.load_entries
+    assert merged.papers["merged_from"].tolist() == [[f"refs & co.ris#{i}"] for i in range(1, 6)]
+    assert "switched off" in report.dedupe_html(merged)
+    on = report.merge_duplicates(before)
+    assert on.deduplicated and on.skipped == before.skipped and "No de-duplication" not in report.dedupe_html(on)
 
 
 def test_resolve_inputs_relative_to_project_root(tmp_path):
@@ -229,7 +239,7 @@ def test_corpus_exports_read_back_and_audit_lists_merges(tmp_path):
     written = report.write_corpus_exports(tmp_path, merged)
     assert set(written) == {"bibtex", "ris", "csv", "duplicates"}
     for key in ("bibtex", "ris", "csv"):
-        back = litscope.load(written[key])
+        back = litscope.load(written[key]).papers
         assert sorted(back["title"]) == ["Deep Learning for Reviews", "Screening with active learning"] or \
             sorted(back["title"]) == ["Deep learning for reviews", "Screening with active learning"], key
     audit = pd.read_csv(written["duplicates"])

@@ -91,7 +91,12 @@ def test_validate_names_column_and_record():
         schema.validate([1, 2])
 
 
-def test_skipped_records_are_kept_in_attrs():
-    df = schema.to_frame([{"title": "T"}], source_format="t", source_file="x",
-                         skipped=[schema.SkippedRecord("x", 2, 10, "no title")])
-    assert df.attrs["skipped"] == [{"file": "x", "record": 2, "line": 10, "reason": "no title"}]
+def test_skipped_records_are_kept_in_the_reader_result():
+    result = schema.to_file_records([{"title": "T"}], source_format="t", source_file="x",
+                                    skipped=[schema.SkippedRecord("x", 2, 10, "no title")], encoding="utf-8",
+                                    details={"delimiter": ";"})
+    assert result.skipped == (schema.SkippedRecord("x", 2, 10, "no title"),)
+    assert result.frame["title"].tolist() == ["T"] and len(result) == 1
+    assert result.encoding == "utf-8" and result.details["delimiter"] == ";"
+    with pytest.raises(TypeError):  # details are read-only: a result is a value
+        result.details["delimiter"] = ","

@@ -50,9 +50,10 @@ def test_every_fixture_is_in_the_table():
 def test_fixture_record_counts(name, expected):
     data = (FIXTURES / name).read_bytes()
     assert data.count(b"<entry>") == expected  # the independent count
-    df = read_arxiv(FIXTURES / name)
+    df_result = read_arxiv(FIXTURES / name)
+    df = df_result.frame
     assert len(df) == expected
-    assert df.attrs["skipped"] == []
+    assert [s.as_dict() for s in df_result.skipped] == []
     assert (df["source_format"] == "arxiv").all()
     assert df["arxiv_id"].str.len().gt(0).all()
     schema.validate(df)
@@ -65,14 +66,16 @@ def test_detect_format_claims_every_feed(name):
 
 @pytest.mark.parametrize("name", [n for n, count in EXPECTED.items() if count])
 def test_load_reads_each_feed(name):
-    df = litscope.load(FIXTURES / name)
+    df_corpus = litscope.load(FIXTURES / name)
+    df = df_corpus.papers
     assert len(df) == EXPECTED[name]
-    assert df.attrs["load_report"][0]["format"] == "arxiv"
+    assert [e.as_dict() for e in df_corpus.load_entries][0]["format"] == "arxiv"
 
 
 def test_empty_feed_is_an_empty_frame_with_total_results():
-    df = read_arxiv(FIXTURES / "id_0000.0000_s0_m100_8b51d9633a68.atom.xml")
-    assert len(df) == 0 and df.attrs["total_results"] == 0
+    df_result = read_arxiv(FIXTURES / "id_0000.0000_s0_m100_8b51d9633a68.atom.xml")
+    df = df_result.frame
+    assert len(df) == 0 and df_result.details["total_results"] == 0
     assert list(df.columns) == schema.COLUMNS
     with pytest.raises(NoRecordsError):  # load() of nothing but an empty result
         litscope.load(FIXTURES / "id_0000.0000_s0_m100_8b51d9633a68.atom.xml")
@@ -88,7 +91,7 @@ def test_error_feed_is_a_feed_error_with_the_api_message():
 
 
 def test_fields_of_an_old_style_id_with_journal_ref():
-    rec = read_arxiv(FIXTURES / "id_astro-ph_0601001_s0_m100_3150dca9dc76.atom.xml").iloc[0]
+    rec = read_arxiv(FIXTURES / "id_astro-ph_0601001_s0_m100_3150dca9dc76.atom.xml").frame.iloc[0]
     assert rec["arxiv_id"] == "astro-ph/0601001"  # version dropped
     assert rec["title"].startswith("Frequency of Hot Jupiters and Very Hot Jupiters")
     assert rec["authors"] == ["Gould, Andrew", "Dorsher, Susan", "Gaudi, B. Scott", "Udalski, Andrzej"]
@@ -101,7 +104,8 @@ def test_fields_of_an_old_style_id_with_journal_ref():
 
 
 def test_fields_of_a_search_result_with_doi_and_categories():
-    df = read_arxiv(FIXTURES / "q_testing_s0_m100_cfe7536492ca.atom.xml")
+    df_result = read_arxiv(FIXTURES / "q_testing_s0_m100_cfe7536492ca.atom.xml")
+    df = df_result.frame
     rec = df.iloc[0]
     assert rec["title"] == "Testing Deep Learning Models: A First Comparative Study of Multiple Testing Techniques"
     assert rec["arxiv_id"] == "2202.12139"
@@ -109,15 +113,16 @@ def test_fields_of_a_search_result_with_doi_and_categories():
     assert rec["authors"][0] == "Ahuja, Mohit Kumar"
     assert rec["keywords"] == ["cs.SE", "cs.LG"]
     assert int(rec["year"]) == 2022
-    assert df.attrs["total_results"] == 214881
+    assert df_result.details["total_results"] == 214881
     assert df["id"].is_unique
 
 
 def test_entry_without_title_and_summary_is_listed_or_raised():
     feed = (HEAD + _entry(1) + _entry(2, title="", summary="") + _entry(3) + "</feed>\n").encode()
-    df = read_arxiv(_buffer(feed, "f.xml"))
+    df_result = read_arxiv(_buffer(feed, "f.xml"))
+    df = df_result.frame
     assert df["arxiv_id"].tolist() == ["2401.00001", "2401.00003"]
-    [bad] = df.attrs["skipped"]
+    [bad] = [s.as_dict() for s in df_result.skipped]
     assert bad["record"] == 2 and bad["line"] == 9 and "neither title nor summary" in bad["reason"]
     with pytest.raises(RecordError) as info:
         read_arxiv(_buffer(feed, "f.xml"), errors="raise")
@@ -127,9 +132,10 @@ def test_entry_without_title_and_summary_is_listed_or_raised():
 def test_truncated_feed_keeps_the_good_entries():
     data = (FIXTURES / "q_testing_s0_m100_cfe7536492ca.atom.xml").read_bytes()
     cut = data[: data.index(b"<entry>", data.index(b"<entry>") + 1) + 200]  # inside the second entry
-    df = read_arxiv(_buffer(cut))
+    df_result = read_arxiv(_buffer(cut))
+    df = df_result.frame
     assert df["arxiv_id"].tolist() == ["2202.12139"]
-    [bad] = df.attrs["skipped"]
+    [bad] = [s.as_dict() for s in df_result.skipped]
     assert bad["record"] == 2 and "malformed XML" in bad["reason"]
     with pytest.raises(RecordError):
         read_arxiv(_buffer(cut), errors="raise")
@@ -138,9 +144,10 @@ def test_truncated_feed_keeps_the_good_entries():
 def test_error_entry_among_real_entries_is_listed():
     error = ('<entry><id>http://arxiv.org/api/errors#bad</id><title>Error</title>'
              '<summary>bad thing</summary></entry>\n')
-    df = read_arxiv(_buffer((HEAD + _entry(1) + error + "</feed>").encode()))
+    df_result = read_arxiv(_buffer((HEAD + _entry(1) + error + "</feed>").encode()))
+    df = df_result.frame
     assert len(df) == 1
-    assert any("bad thing" in s["reason"] for s in df.attrs["skipped"])
+    assert any("bad thing" in s["reason"] for s in [s.as_dict() for s in df_result.skipped])
 
 
 def test_entities_are_refused():

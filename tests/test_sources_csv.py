@@ -57,24 +57,27 @@ def test_table_lists_every_fixture():
 @pytest.mark.parametrize("name,delimiter,loaded,skipped", FILES, ids=IDS)
 def test_every_fixture_loads(name, delimiter, loaded, skipped):
     path = CSV_DIR / name
-    df = read_csv(path)
+    df_result = read_csv(path)
+    df = df_result.frame
     validate(df)
-    assert df.attrs["delimiter"] == delimiter
+    assert df_result.details["delimiter"] == delimiter
     assert len(df) == loaded
-    assert len(df.attrs["skipped"]) == skipped
+    assert len([s.as_dict() for s in df_result.skipped]) == skipped
     assert loaded + skipped == _csv_rows(path, delimiter)
 
 
 @pytest.mark.parametrize("name,delimiter,loaded,skipped", FILES, ids=IDS)
 def test_detected_and_loaded_as_csv(name, delimiter, loaded, skipped):
     assert litscope.detect_format(CSV_DIR / name) == "csv"
-    df = litscope.load(CSV_DIR / name)
+    df_corpus = litscope.load(CSV_DIR / name)
+    df = df_corpus.papers
     assert len(df) == loaded and df["source_format"].eq("csv").all()
-    assert len(df.attrs["skipped"]) == skipped
+    assert len([s.as_dict() for s in df_corpus.skipped]) == skipped
 
 
 def test_scopus_old_headers():
-    df = read_csv(CSV_DIR / "litstudy_scopus.csv")
+    df_result = read_csv(CSV_DIR / "litstudy_scopus.csv")
+    df = df_result.frame
     row = df.iloc[0]
     assert row["title"] == "Scalable molecular dynamics with NAMD"
     assert row["authors"][:3] == ["Phillips, J.C.", "Braun, R.", "Wang, W."]
@@ -85,9 +88,9 @@ def test_scopus_old_headers():
     # Author Keywords and Index Keywords are merged
     assert row["keywords"][:2] == ["Biomolecular simulation", "Molecular dynamics"]
     assert "Molecular graphics" in row["keywords"]
-    assert df.attrs["columns"]["venue"] == ["Source title"]  # 'Source' (= 'Scopus') is not a venue here
+    assert df_result.details["columns"]["venue"] == ["Source title"]  # 'Source' (= 'Scopus') is not a venue here
     # 56 rows have one cell more than the header (unnamed 'Funding Text 2'): kept, noted
-    assert len(df.attrs["notes"]) == 56
+    assert len([n.as_dict() for n in df_result.notes]) == 56
 
 
 def test_scopus_new_headers_prefer_full_names():
@@ -96,60 +99,63 @@ def test_scopus_new_headers_prefer_full_names():
             '"Doe J.; Roe R.-M.","Doe, Jane (57000000001); Roe, Rose-Marie (57000000002)","1;2",'
             '"A title",2023,"Some Journal","10.1234/abc","https://x","An abstract.","k1; k2","k2; k3",'
             '"12345678"\r\n')
-    row = read_csv(io.BytesIO(data.encode("utf-8"))).iloc[0]
+    row = read_csv(io.BytesIO(data.encode("utf-8"))).frame.iloc[0]
     assert row["authors"] == ["Doe, Jane", "Roe, Rose-Marie"]
     assert row["keywords"] == ["k1", "k2", "k3"]
     assert row["pmid"] == "12345678" and row["year"] == 2023
 
 
 def test_ieee():
-    df = read_csv(CSV_DIR / "litstudy_ieee.csv")
+    df_result = read_csv(CSV_DIR / "litstudy_ieee.csv")
+    df = df_result.frame
     row = df.iloc[0]
     assert row["title"].startswith("Exascale Computing Trends: Adjusting to the \"New Normal\"")
     assert row["authors"] == ["Kogge, P.", "Shalf, J."]
     assert row["venue"] == "Computing in Science & Engineering" and row["year"] == 2013
     assert row["doi"] == "10.1109/mcse.2013.95"
     assert "Computer architecture" in row["keywords"]  # from IEEE Terms
-    colrev = read_csv(CSV_DIR / "colrev_ieee_csv.csv")
+    colrev_result = read_csv(CSV_DIR / "colrev_ieee_csv.csv")
+    colrev = colrev_result.frame
     assert colrev.loc[0, "authors"] == ["Rottman, Joseph", "Carmel, Erran", "Lacity, Mary"]
     assert colrev.loc[0, "venue"] == "Computer"
 
 
 def test_springer_glued_authors():
-    df = read_csv(CSV_DIR / "litstudy_springer.csv")
+    df_result = read_csv(CSV_DIR / "litstudy_springer.csv")
+    df = df_result.frame
     row = df.iloc[0]
     assert row["title"] == "Graph-Based Load Balancing Model for Exascale Computing Systems"
     assert row["authors"] == ["Aliev, Araz R.", "Ismayilova, Nigar T."]
     assert row["doi"] == "10.1007/978-3-030-92127-9_33" and row["year"] == 2022
-    assert read_csv(CSV_DIR / "colrev_springer_csv.csv").loc[0, "authors"] == ["Smith, Andy", "Weber, Tom"]
+    assert read_csv(CSV_DIR / "colrev_springer_csv.csv").frame.loc[0, "authors"] == ["Smith, Andy", "Weber, Tom"]
 
 
 def test_pubmed_csv():
-    row = read_csv(CSV_DIR / "colrev_pubmed_csv.csv").iloc[0]
+    row = read_csv(CSV_DIR / "colrev_pubmed_csv.csv").frame.iloc[0]
     assert row["pmid"] == "11223344" and row["title"] == "Paper title"
     assert row["authors"] == ["Smith, A", "Walter, B"]
     assert row["venue"] == "Nature" and row["year"] == 2021 and row["doi"] == "10.1111/nature1111"
 
 
 def test_embase():
-    row = read_csv(CSV_DIR / "asreview_edge_cases/embase.csv").iloc[0]
+    row = read_csv(CSV_DIR / "asreview_edge_cases/embase.csv").frame.iloc[0]
     assert row["authors"] == ["Liu, R.", "Adler, D.G."]
     assert row["venue"] == "Endoscopic Ultrasound" and row["year"] == 2014  # from 'Source'
     assert "bronchogenic duplication cyst (diagnosis, surgery)" in row["keywords"]
 
 
 def test_generic_tables_agree_across_delimiters():
-    frames = [read_csv(CSV_DIR / "asreview_edge_cases" / n)
+    frames = [read_csv(CSV_DIR / "asreview_edge_cases" / n).frame
               for n in ("generic_semicolon.csv", "generic_tab.tsv")]
     assert frames[0]["title"].tolist() == frames[1]["title"].tolist()
-    row = read_csv(CSV_DIR / "asreview_edge_cases/generic_labels.csv").iloc[0]
+    row = read_csv(CSV_DIR / "asreview_edge_cases/generic_labels.csv").frame.iloc[0]
     assert row["authors"] == ["Marx, Karl", "Lindgren, Astrid"]  # a Python list literal
     assert row["keywords"] == ["Pippi", "Nordwind", "Piraten"]
     assert row["year"] == 2014  # '2014//'
 
 
 def test_retraction_watch():
-    row = read_csv(CSV_DIR / "litstudy_retraction_watch.csv").iloc[0]
+    row = read_csv(CSV_DIR / "litstudy_retraction_watch.csv").frame.iloc[0]
     assert row["title"] == "Reflections on Research Software" and row["authors"] == ["Bos, Patrick"]
     assert row["doi"] == "10.4242/2024/00" and row["pmid"] == ""  # OriginalPaper*; PubMed id 0 = none
     assert row["year"] == 2024
@@ -159,7 +165,8 @@ def test_columns_override():
     data = b"My Title,Summary,Who\nA paper,Text,Doe J.\n"
     with pytest.raises(FormatDetectionError, match="columns="):
         read_csv(io.BytesIO(data))
-    df = read_csv(io.BytesIO(data), columns={"My Title": "title", "Summary": "abstract", "Who": "authors"})
+    df_result = read_csv(io.BytesIO(data), columns={"My Title": "title", "Summary": "abstract", "Who": "authors"})
+    df = df_result.frame
     assert df.loc[0, ["title", "abstract"]].tolist() == ["A paper", "Text"]
     assert df.loc[0, "authors"] == ["Doe, J."]
     with pytest.raises(ParameterError):
@@ -173,10 +180,11 @@ def test_quoted_multiline_fields_bom_crlf_and_line_numbers(tmp_path):
             ',,\r\n"","",2021\r\n"Third","x",2022\r\n')
     path = tmp_path / "t.csv"
     path.write_bytes(text.encode("utf-8"))
-    df = read_csv(path)
+    df_result = read_csv(path)
+    df = df_result.frame
     assert df["title"].tolist() == ["First", "Third"]
     assert df.loc[0, "abstract"] == "line one line two"
-    [bad] = df.attrs["skipped"]
+    [bad] = [s.as_dict() for s in df_result.skipped]
     assert (bad["record"], bad["line"]) == (2, 5)  # the empty row (line 4) is not a record
     assert df["source_record"].tolist() == [1, 3]
     with pytest.raises(RecordError) as info:
@@ -188,9 +196,10 @@ def test_partly_broken_file_via_load(tmp_path):
     path = tmp_path / "refs.csv"
     path.write_text('Title,Abstract,Year\nGood one,abc,2020\n,,2021\n"Good two",def,2022\n"Unclosed,ghi,2023\n',
                     encoding="utf-8")
-    df = litscope.load(path)
+    df_corpus = litscope.load(path)
+    df = df_corpus.papers
     assert df["title"].tolist()[:2] == ["Good one", "Good two"]
-    assert [s["record"] for s in df.attrs["skipped"]] == [2]
+    assert [s["record"] for s in [s.as_dict() for s in df_corpus.skipped]] == [2]
 
 
 def test_sniff_claims_only_tables_with_title_or_abstract():
@@ -205,16 +214,19 @@ def test_sniff_claims_only_tables_with_title_or_abstract():
 
 def test_empty_and_header_only():
     assert len(read_csv(io.BytesIO(b""))) == 0
-    df = read_csv(io.BytesIO(b"title,abstract\n"))
-    assert len(df) == 0 and df.attrs["skipped"] == []
+    df_result = read_csv(io.BytesIO(b"title,abstract\n"))
+    df = df_result.frame
+    assert len(df) == 0 and [s.as_dict() for s in df_result.skipped] == []
 
 
 def test_excel_sep_hint_and_leading_blank_lines():
-    df = read_csv(io.BytesIO(b"sep=;\r\nTitle;Year\r\nA, with comma;2020\r\n;2021\r\n"))
-    assert df["title"].tolist() == ["A, with comma"] and df.attrs["delimiter"] == ";"
-    assert df.attrs["skipped"][0]["line"] == 4
+    df_result = read_csv(io.BytesIO(b"sep=;\r\nTitle;Year\r\nA, with comma;2020\r\n;2021\r\n"))
+    df = df_result.frame
+    assert df["title"].tolist() == ["A, with comma"] and df_result.details["delimiter"] == ";"
+    assert [s.as_dict() for s in df_result.skipped][0]["line"] == 4
     assert litscope.detect_format(io.BytesIO(b"sep=;\nTitle;Year\nA;2020\n")) == "csv"
-    df = read_csv(io.BytesIO(b"\n\nTitle,Abstract\nA,B\n"))
+    df_result = read_csv(io.BytesIO(b"\n\nTitle,Abstract\nA,B\n"))
+    df = df_result.frame
     assert df["title"].tolist() == ["A"]
     with pytest.raises(ParameterError):
         read_csv(io.BytesIO(b"Title\nA\n"), delimiter="::")

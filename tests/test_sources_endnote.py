@@ -33,17 +33,19 @@ def test_table_lists_every_endnote_fixture():
 
 @pytest.mark.parametrize("name,records", ENDNOTE_FILES)
 def test_record_counts(name, records):
-    df = read_endnote(ENDNOTE / name)
+    df_result = read_endnote(ENDNOTE / name)
+    df = df_result.frame
     schema.validate(df)
     assert len(df) == records
-    assert df.attrs["skipped"] == []
+    assert [s.as_dict() for s in df_result.skipped] == []
     assert df["source_record"].tolist() == list(range(1, records + 1))
 
 
 @pytest.mark.parametrize("name,records", ENDNOTE_FILES)
 def test_detected_and_loaded(name, records):
     assert detect_format(ENDNOTE / name) == "endnote"
-    df = litscope.load(ENDNOTE / name)
+    df_corpus = litscope.load(ENDNOTE / name)
+    df = df_corpus.papers
     assert len(df) == records and set(df["source_format"]) == {"endnote"}
 
 
@@ -58,7 +60,8 @@ def test_sniff_ignores_other_formats(path):
 
 
 def test_fields():
-    df = read_endnote(ENDNOTE / "colrev_ais_enl.txt")
+    df_result = read_endnote(ENDNOTE / "colrev_ais_enl.txt")
+    df = df_result.frame
     rec = df.iloc[0]
     assert rec["title"].startswith("How Trust Leads to Commitment on Microsourcing Platforms")
     assert rec["authors"] == ["Guo, Wenbo", "Straub, Detmar W.", "Zhang, Pengzhu", "Cai, Zhao"]
@@ -74,7 +77,7 @@ def test_fields():
 def test_doi_keywords_and_continuation_lines():
     text = ("%0 Journal Article\n%T A title\n   wrapped\n%A Doe, Jane\n%K deep learning\ntopic models\n"
             "%K a; b\n%R 10.1145/ABC.1\n%J Journal\n%B Book\n%D 2020\n")
-    rec = read_endnote(io.BytesIO(text.encode())).iloc[0]
+    rec = read_endnote(io.BytesIO(text.encode())).frame.iloc[0]
     assert rec["title"] == "A title wrapped"
     assert rec["keywords"] == ["deep learning", "topic models", "a", "b"]
     assert rec["doi"] == "10.1145/abc.1"
@@ -82,7 +85,8 @@ def test_doi_keywords_and_continuation_lines():
 
 
 def test_second_type_line_starts_a_record_without_blank_line():
-    df = read_endnote(io.BytesIO(b"%0 Journal Article\n%T One\n%0 Book\n%T Two\n"))
+    df_result = read_endnote(io.BytesIO(b"%0 Journal Article\n%T One\n%0 Book\n%T Two\n"))
+    df = df_result.frame
     assert df["title"].tolist() == ["One", "Two"]
 
 
@@ -94,9 +98,10 @@ GOOD2 = "%0 Journal Article\n%X Only an abstract here.\n"
 def test_partly_broken_file(tmp_path):
     path = tmp_path / "refs.enw"
     path.write_text(GOOD1 + "\n" + BAD + "\n" + GOOD2, encoding="utf-8")
-    df = read_endnote(path)
+    df_result = read_endnote(path)
+    df = df_result.frame
     assert df["source_record"].tolist() == [1, 3]
-    assert df.attrs["skipped"] == [{"file": str(path), "record": 2, "line": 6,
+    assert [s.as_dict() for s in df_result.skipped] == [{"file": str(path), "record": 2, "line": 6,
                                     "reason": "record has neither title nor abstract"}]
     assert len(litscope.load(path)) == 2
     with pytest.raises(RecordError) as info:
@@ -107,7 +112,8 @@ def test_partly_broken_file(tmp_path):
 
 def test_empty_file_gives_empty_frame():
     for content in (b"", b"\n\n"):
-        df = read_endnote(io.BytesIO(content))
+        df_result = read_endnote(io.BytesIO(content))
+        df = df_result.frame
         assert len(df) == 0 and list(df.columns) == schema.COLUMNS
 
 
@@ -115,7 +121,7 @@ def test_crlf_and_bom_variant_parses_the_same(tmp_path):
     original = ENDNOTE / "colrev_ais_enl.txt"
     variant = tmp_path / "variant.txt"
     variant.write_bytes(b"\xef\xbb\xbf" + original.read_bytes().replace(b"\n", b"\r\n"))
-    a, b = read_endnote(original), read_endnote(variant)
+    a, b = read_endnote(original).frame, read_endnote(variant).frame
     cols = [c for c in schema.COLUMNS if c != "source_file"]
     assert a[cols].equals(b[cols])
     assert detect_format(variant) == "endnote"

@@ -61,7 +61,7 @@ def _buffer(data: bytes | str, name: str = "test.json") -> io.BytesIO:
 
 
 def _one(doc) -> "dict":
-    return read_json(_buffer(json.dumps(doc))).iloc[0].to_dict()
+    return read_json(_buffer(json.dumps(doc))).frame.iloc[0].to_dict()
 
 
 def test_every_json_fixture_is_in_the_table():
@@ -73,9 +73,10 @@ def test_every_json_fixture_is_in_the_table():
 def test_fixture_record_counts(name, counts):
     expected, skipped = counts
     assert _independent_count(FIXTURES / name) == expected
-    df = read_json(FIXTURES / name)
+    df_result = read_json(FIXTURES / name)
+    df = df_result.frame
     assert len(df) == expected
-    assert len(df.attrs["skipped"]) == skipped
+    assert len([s.as_dict() for s in df_result.skipped]) == skipped
     assert (df["source_format"] == "json").all()
     assert df["source_record"].is_unique
     schema.validate(df)
@@ -88,14 +89,15 @@ def test_detect_format_claims_every_json_fixture(name):
 
 @pytest.mark.parametrize("name", sorted(n for n, (count, _) in EXPECTED.items() if count))
 def test_load_reads_each_json_fixture(name):
-    df = litscope.load(FIXTURES / name)
+    df_corpus = litscope.load(FIXTURES / name)
+    df = df_corpus.papers
     assert len(df) == EXPECTED[name][0]
-    assert df.attrs["load_report"][0]["format"] == "json"
+    assert [e.as_dict() for e in df_corpus.load_entries][0]["format"] == "json"
 
 
 def test_paper_with_only_nulls_is_skipped_with_its_record_number():
     path = FIXTURES / "semantic_scholar_api/PaperWithNullValues.json"
-    [bad] = read_json(path).attrs["skipped"]
+    [bad] = [s.as_dict() for s in read_json(path).skipped]
     assert bad["record"] == 1 and "neither title nor abstract" in bad["reason"]
     with pytest.raises(RecordError):
         read_json(path, errors="raise")
@@ -106,7 +108,8 @@ def test_paper_with_only_nulls_is_skipped_with_its_record_number():
 # ---------------------------------------------------------------- Semantic Scholar
 
 def test_semantic_scholar_paper_fields():
-    df = read_json(FIXTURES / "semantic_scholar_api/Paper.json")
+    df_result = read_json(FIXTURES / "semantic_scholar_api/Paper.json")
+    df = df_result.frame
     rec = df.iloc[0]
     assert rec["title"] == "Computing Machinery and Intelligence"
     assert rec["authors"] == ["Turing, A."]
@@ -115,22 +118,23 @@ def test_semantic_scholar_paper_fields():
     assert rec["venue"] == "The Philosophy of Artificial Intelligence"
     assert rec["abstract"].startswith("I propose to consider the question")
     assert rec["url"].startswith("https://www.semanticscholar.org/paper/")
-    assert df.attrs["shapes"] == {"semantic_scholar": 1}
+    assert df_result.details["shapes"] == {"semantic_scholar": 1}
 
 
 def test_semantic_scholar_reference_and_citation_entries():
-    ref = read_json(FIXTURES / "semantic_scholar_api/Reference.json").iloc[0]
+    ref = read_json(FIXTURES / "semantic_scholar_api/Reference.json").frame.iloc[0]
     assert ref["title"] == "Neural Variational Inference and Learning in Belief Networks"
     assert ref["arxiv_id"] == "1402.0030"
     assert ref["authors"][0] == "Mnih, A."
-    cit = read_json(FIXTURES / "semantic_scholar_api/Citation.json").iloc[0]
+    cit = read_json(FIXTURES / "semantic_scholar_api/Citation.json").frame.iloc[0]
     assert cit["doi"] == "10.1109/lra.2022.3229266"
     assert cit["venue"] == "IEEE Robotics and Automation Letters"
     assert int(cit["year"]) == 2023
 
 
 def test_author_with_papers_reads_the_papers():
-    df = read_json(FIXTURES / "semantic_scholar_api/Author.json")
+    df_result = read_json(FIXTURES / "semantic_scholar_api/Author.json")
+    df = df_result.frame
     assert df.loc[0, "title"] == "Dystopian or Utopian? Two Images of Alan Turing"
     assert all("Turing, A." in authors for authors in df["authors"])
 
@@ -153,12 +157,13 @@ def test_search_page_with_nulls_and_null_items():
         {"paperId": "c", "title": "Third", "year": 2021, "authors": [{"authorId": None, "name": "Ada Lovelace"}],
          "externalIds": {"DOI": "10.1000/ABC", "PubMed": "123"}, "publicationVenue": {"name": "Venue"}},
     ]}
-    df = read_json(_buffer(json.dumps(page), "page.json"))
+    df_result = read_json(_buffer(json.dumps(page), "page.json"))
+    df = df_result.frame
     assert df["title"].tolist() == ["First", "Third"]
     assert df.loc[1, ["doi", "pmid", "venue"]].tolist() == ["10.1000/abc", "123", "Venue"]
     assert df.loc[1, "authors"] == ["Lovelace, Ada"]
     assert df.loc[0, "year"] is None or str(df.loc[0, "year"]) == "<NA>"
-    [bad] = df.attrs["skipped"]
+    [bad] = [s.as_dict() for s in df_result.skipped]
     assert bad["record"] == 2 and "null" in bad["reason"]
 
 
@@ -215,16 +220,17 @@ def test_openalex_work_and_abstract_rebuilt_in_word_order():
 def test_openalex_results_page_and_legacy_host_venue():
     legacy = {"id": "https://openalex.org/W1", "display_name": "Old", "publication_year": 2015,
               "host_venue": {"display_name": "Old Journal"}, "abstract_inverted_index": None}
-    df = read_json(_buffer(json.dumps({"meta": {"count": 2}, "results": [OPENALEX_WORK, legacy]})))
+    df_result = read_json(_buffer(json.dumps({"meta": {"count": 2}, "results": [OPENALEX_WORK, legacy]})))
+    df = df_result.frame
     assert df["title"].tolist() == ["The state of OA: a large-scale analysis", "Old"]
     assert df.loc[1, "venue"] == "Old Journal" and df.loc[1, "abstract"] == ""
-    assert df.attrs["shapes"] == {"openalex": 2}
+    assert df_result.details["shapes"] == {"openalex": 2}
 
 
 # ---------------------------------------------------------------- Crossref, CSL-JSON, Google Scholar
 
 def test_crossref_work_fields_and_jats_abstract():
-    rec = read_json(FIXTURES / "crossref_json/colrev_10.2196_22081.json").iloc[0]
+    rec = read_json(FIXTURES / "crossref_json/colrev_10.2196_22081.json").frame.iloc[0]
     assert rec["title"].startswith("Investigating Patients\u2019 Intention to Continue Using Teleconsultation")
     assert rec["authors"][0] == "Grenier Ouimet, Antoine"
     assert int(rec["year"]) == 2020
@@ -236,7 +242,7 @@ def test_crossref_work_fields_and_jats_abstract():
 
 
 def test_crossref_organisation_authors_are_kept_whole():
-    rec = read_json(FIXTURES / "crossref_json/colrev_10.17705_1cais.04607.json").iloc[0]
+    rec = read_json(FIXTURES / "crossref_json/colrev_10.17705_1cais.04607.json").frame.iloc[0]
     assert rec["authors"][:2] == ["Schryen, Guido", "Paderborn University"]
     assert int(rec["year"]) == 2021
 
@@ -248,13 +254,15 @@ def test_crossref_work_list():
          "type": "journal-article"},
         {"DOI": "10.1000/B", "title": [], "type": "journal-article"},
     ]}}
-    df = read_json(_buffer(json.dumps(doc)))
+    df_result = read_json(_buffer(json.dumps(doc)))
+    df = df_result.frame
     assert df["title"].tolist() == ["One"] and int(df.loc[0, "year"]) == 2019
-    assert df.attrs["skipped"][0]["record"] == 2
+    assert [s.as_dict() for s in df_result.skipped][0]["record"] == 2
 
 
 def test_csl_json_fields():
-    df = read_json(FIXTURES / "csl_json/Pandoc-LaTeX-SCHOMD_Citation_Export.csl.json")
+    df_result = read_json(FIXTURES / "csl_json/Pandoc-LaTeX-SCHOMD_Citation_Export.csl.json")
+    df = df_result.frame
     # <b>Huaynaputina</b>, : inline markup removed without leaving a space before the comma.
     assert df.loc[0, "title"] == "The physical volcanology of the 1600 eruption of Huaynaputina, southern Peru"
     assert df.loc[0, "authors"][0] == "Adams, Nancy K"
@@ -265,7 +273,7 @@ def test_csl_json_fields():
 
 
 def test_csl_json_dates_and_literal_names():
-    df = read_json(FIXTURES / "csl_json/Date_export_to_Better_CSL-JSON_360_811.csl.json").set_index("title")
+    df = read_json(FIXTURES / "csl_json/Date_export_to_Better_CSL-JSON_360_811.csl.json").frame.set_index("title")
     assert int(df.loc["Date=2010 & Extra=issued:2011", "year"]) == 2011
     assert df.loc["Date=2010 & Extra=issued:2011", "authors"] == ["Doe14"]  # CSL literal kept whole
     assert int(df.loc["The Politics of Film Canons: printemps 1985", "year"]) == 1985
@@ -281,13 +289,14 @@ def test_csl_keywords_and_raw_dates():
 
 
 def test_google_scholar_fields():
-    df = read_json(FIXTURES / "google_scholar/colrev_google_scholar.json")
-    assert df.attrs["encoding"] == "utf-8-sig"
+    df_result = read_json(FIXTURES / "google_scholar/colrev_google_scholar.json")
+    df = df_result.frame
+    assert df_result.encoding == "utf-8-sig"
     assert df.loc[0, "authors"] == ["Guo, W", "Straub, D", "Zhang, P", "Cai, Z"]
     assert df.loc[0, "venue"] == "MIS Quarterly" and int(df.loc[0, "year"]) == 2021
     assert df.loc[0, "url"].startswith("https://search.ebscohost.com/")
     assert "..." not in df.loc[5, "authors"] and len(df.loc[5, "authors"]) == 3  # truncation marker dropped
-    assert df.attrs["shapes"] == {"google_scholar": 7}
+    assert df_result.details["shapes"] == {"google_scholar": 7}
 
 
 def test_generic_flat_dicts_and_zotero_items():
@@ -298,12 +307,13 @@ def test_generic_flat_dicts_and_zotero_items():
                          {"creatorType": "editor", "firstName": "Ed", "lastName": "Itor"}],
             "date": "2019-05-02", "publicationTitle": "Zeit", "DOI": "10.1000/Z", "tags": [{"tag": "t1"}],
             "extra": "PMID: 77"}]
-    df = read_json(_buffer(json.dumps(doc)))
+    df_result = read_json(_buffer(json.dumps(doc)))
+    df = df_result.frame
     assert df.loc[0, ["title", "venue", "doi"]].tolist() == ["Generic", "J", "10.1000/xy"]
     assert df.loc[0, "authors"] == ["Doe, Jane", "Roe, Rick"] and df.loc[0, "keywords"] == ["a", "b"]
     assert df.loc[1, ["title", "abstract", "venue", "pmid"]].tolist() == ["Zot", "Abs", "Zeit", "77"]
     assert df.loc[1, "authors"] == ["Lee, Ann"] and int(df.loc[1, "year"]) == 2019
-    assert df.attrs["shapes"] == {"generic": 1, "zotero": 1}
+    assert df_result.details["shapes"] == {"generic": 1, "zotero": 1}
 
 
 # ---------------------------------------------------------------- JSON Lines and damage
@@ -315,24 +325,27 @@ def test_jsonl_file_with_a_broken_line(tmp_path):
                     + json.dumps(OPENALEX_WORK) + "\n\n"
                     + json.dumps({"title": "Four", "year": 2004}) + "\n")
     assert detect_format(path) == "json"
-    df = read_json(path)
+    df_result = read_json(path)
+    df = df_result.frame
     assert df["title"].tolist() == ["One", "The state of OA: a large-scale analysis", "Four"]
     assert df["source_record"].tolist() == [1, 2, 3]
-    [bad] = df.attrs["skipped"]
+    [bad] = [s.as_dict() for s in df_result.skipped]
     assert bad["line"] == 2 and "malformed JSON" in bad["reason"]
     with pytest.raises(RecordError) as info:
         read_json(path, errors="raise")
     assert info.value.line == 2
-    loaded = litscope.load(path)
-    assert len(loaded) == 3 and len(loaded.attrs["skipped"]) == 1
+    loaded_corpus = litscope.load(path)
+    loaded = loaded_corpus.papers
+    assert len(loaded) == 3 and len([s.as_dict() for s in loaded_corpus.skipped]) == 1
 
 
 def test_truncated_list_keeps_the_good_head():
     text = json.dumps([{"title": "One"}, {"title": "Two"}, {"title": "Three"}], indent=1)
     cut = text[: text.index("Three")]
-    df = read_json(_buffer(cut, "cut.json"))
+    df_result = read_json(_buffer(cut, "cut.json"))
+    df = df_result.frame
     assert df["title"].tolist() == ["One", "Two"]
-    [bad] = df.attrs["skipped"]
+    [bad] = [s.as_dict() for s in df_result.skipped]
     assert bad["record"] == 3 and bad["line"] == 8 and "malformed JSON" in bad["reason"]
     with pytest.raises(RecordError) as info:
         read_json(_buffer(cut, "cut.json"), errors="raise")
@@ -340,10 +353,11 @@ def test_truncated_list_keeps_the_good_head():
 
 
 def test_list_items_that_are_not_records_are_listed():
-    df = read_json(_buffer(json.dumps([{"title": "Ok"}, 5, "text", {"title": "", "abstract": ""}])))
+    df_result = read_json(_buffer(json.dumps([{"title": "Ok"}, 5, "text", {"title": "", "abstract": ""}])))
+    df = df_result.frame
     assert df["title"].tolist() == ["Ok"]
-    assert [s["record"] for s in df.attrs["skipped"]] == [2, 3, 4]
-    assert [s["line"] for s in df.attrs["skipped"]] == [1, 1, 1]
+    assert [s["record"] for s in [s.as_dict() for s in df_result.skipped]] == [2, 3, 4]
+    assert [s["line"] for s in [s.as_dict() for s in df_result.skipped]] == [1, 1, 1]
 
 
 @pytest.mark.parametrize("text, fragment", [
@@ -361,16 +375,19 @@ def test_json_that_holds_no_records_is_an_input_error(text, fragment):
 
 def test_empty_list_and_empty_search_page_are_empty_frames():
     for text in ("[]", '{"total": 0, "offset": 0, "data": []}', " \n "):
-        df = read_json(_buffer(text))
-        assert len(df) == 0 and df.attrs["skipped"] == [] and list(df.columns) == schema.COLUMNS
+        df_result = read_json(_buffer(text))
+        df = df_result.frame
+        assert len(df) == 0 and [s.as_dict() for s in df_result.skipped] == [] and list(df.columns) == schema.COLUMNS
 
 
 def test_deep_nesting_and_lone_surrogates_do_not_escape():
     with pytest.raises(InputError, match="nested too deeply"):
         read_json(_buffer('{"a": ' + "[" * 100_000))
-    df = read_json(_buffer("[" * 100_000))  # inside a list: the element is listed, not loaded
-    assert len(df) == 0 and "nested too deeply" in df.attrs["skipped"][0]["reason"]
-    df = read_json(_buffer('[{"title": "bad \\ud800 char", "authors": ["\\udfff Doe"]}]'))
+    df_result = read_json(_buffer("[" * 100_000))  # inside a list: the element is listed, not loaded
+    df = df_result.frame
+    assert len(df) == 0 and "nested too deeply" in [s.as_dict() for s in df_result.skipped][0]["reason"]
+    df_result = read_json(_buffer('[{"title": "bad \\ud800 char", "authors": ["\\udfff Doe"]}]'))
+    df = df_result.frame
     assert df.loc[0, "title"] == "bad \ufffd char"
     schema.validate(df)
 
@@ -392,7 +409,8 @@ def test_jsonl_mixing_an_author_a_paper_and_an_error_line(tmp_path):
         json.dumps({"authorId": "1", "name": "A", "papers": [{"paperId": "x", "title": "From author"}]}) + "\n"
         + json.dumps({"paperId": "y", "title": "Plain", "references": [{"paperId": "z", "title": "Ref"}]}) + "\n"
         + json.dumps({"error": "rate limited"}) + "\n")
-    df = read_json(path)
+    df_result = read_json(path)
+    df = df_result.frame
     assert df["title"].tolist() == ["From author", "Plain"]  # a paper's nested references are not records
-    [bad] = df.attrs["skipped"]
+    [bad] = [s.as_dict() for s in df_result.skipped]
     assert bad["line"] == 3 and "rate limited" in bad["reason"]

@@ -16,7 +16,8 @@ ABSTRACT = ("We study a thing in depth. It matters because of reasons that are l
 
 def test_sample_has_91_papers(sample_path):
     # 91 = (blank-line separated blocks 187 - 5 page-header blocks) / 2, counted with awk 'BEGIN{RS=""}'.
-    df = read_listing(sample_path)
+    df_result = read_listing(sample_path)
+    df = df_result.frame
     assert len(df) == 91
     assert df["id"].is_unique
     assert df.loc[0, "title"] == "Vocabulary Expansion of Chat Models with Unlabeled Target Language Data"
@@ -26,7 +27,7 @@ def test_sample_has_91_papers(sample_path):
 
 
 def test_titles_with_question_marks_stay_titles(sample_path):
-    titles = set(read_listing(sample_path)["title"])
+    titles = set(read_listing(sample_path).frame["title"])
     assert "Is Sora a World Simulator? A Comprehensive Survey on General World Models and Beyond" in titles
 
 
@@ -36,16 +37,18 @@ def test_detected_from_content(sample_path):
 
 def test_title_without_abstract_is_a_record():
     text = f"Header\n\nFirst paper\n\n{ABSTRACT}\n\nSecond paper without abstract\n\nThird paper\n\n{ABSTRACT}\n"
-    df = read_listing(io.BytesIO(text.encode()))
+    df_result = read_listing(io.BytesIO(text.encode()))
+    df = df_result.frame
     assert df["title"].tolist() == ["First paper", "Second paper without abstract", "Third paper"]
     assert df["abstract"].tolist()[1] == ""
 
 
 def test_orphan_abstract_is_listed_or_raises():
     text = f"Header\n\nFirst paper\n\n{ABSTRACT}\n\n{ABSTRACT}\n\nThird paper\n\n{ABSTRACT}\n"
-    df = read_listing(io.BytesIO(text.encode()))
+    df_result = read_listing(io.BytesIO(text.encode()))
+    df = df_result.frame
     assert len(df) == 2
-    [bad] = df.attrs["skipped"]
+    [bad] = [s.as_dict() for s in df_result.skipped]
     assert bad["line"] == 7 and "no title" in bad["reason"]
     with pytest.raises(RecordError, match="line 7"):
         read_listing(io.BytesIO(text.encode()), errors="raise")
@@ -54,6 +57,6 @@ def test_orphan_abstract_is_listed_or_raises():
 def test_crlf_and_bom_give_the_same_records(sample_path):
     data = sample_path.read_bytes()
     variant = b"\xef\xbb\xbf" + data.replace(b"\n", b"\r\n")
-    a, b = read_listing(sample_path), read_listing(io.BytesIO(variant))
+    a, b = read_listing(sample_path).frame, read_listing(io.BytesIO(variant)).frame
     assert a["title"].tolist() == b["title"].tolist()
     assert a["abstract"].tolist() == b["abstract"].tolist()

@@ -36,10 +36,11 @@ def test_table_lists_every_medline_fixture():
 
 @pytest.mark.parametrize("name,records", MEDLINE_FILES)
 def test_record_counts(name, records):
-    df = read_medline(MEDLINE / name)
+    df_result = read_medline(MEDLINE / name)
+    df = df_result.frame
     schema.validate(df)
     assert len(df) == records
-    assert df.attrs["skipped"] == []
+    assert [s.as_dict() for s in df_result.skipped] == []
     assert df["source_record"].tolist() == list(range(1, records + 1))
     assert (df["source_format"] == "medline").all()
 
@@ -48,7 +49,8 @@ def test_record_counts(name, records):
 def test_detected_and_loaded(name, records):
     path = MEDLINE / name
     assert detect_format(path) == "medline"
-    df = litscope.load(path)
+    df_corpus = litscope.load(path)
+    df = df_corpus.papers
     assert len(df) == records and set(df["source_format"]) == {"medline"}
 
 
@@ -63,7 +65,8 @@ def test_sniff_ignores_other_formats(path):
 
 
 def test_fields_pubmed_record():
-    df = read_medline(MEDLINE / "biopython_pubmed_result2.txt")
+    df_result = read_medline(MEDLINE / "biopython_pubmed_result2.txt")
+    df = df_result.frame
     rec = df.iloc[0]
     assert rec["pmid"] == "16403221"
     assert rec["title"] == "A high level interface to SCOP and ASTRAL implemented in python"
@@ -79,7 +82,7 @@ def test_fields_pubmed_record():
 
 
 def test_fields_lid_doi_and_wrapped_mesh_term():
-    rec = read_medline(MEDLINE / "biopython_pubmed_result3.txt").iloc[0]
+    rec = read_medline(MEDLINE / "biopython_pubmed_result3.txt").frame.iloc[0]
     assert rec["doi"] == "10.1118/1.4748329"
     assert rec["authors"][0] == "Qiao, Shan"
     assert rec["year"] == 2012
@@ -87,7 +90,7 @@ def test_fields_lid_doi_and_wrapped_mesh_term():
 
 
 def test_fields_eric_nbib():
-    rec = read_medline(MEDLINE / "colrev_nbib_data.nbib").iloc[0]
+    rec = read_medline(MEDLINE / "colrev_nbib_data.nbib").frame.iloc[0]
     assert rec["title"] == "Paper title"
     assert rec["authors"] == ["Smith, Tom", "Hunter, Shawn"]
     assert rec["doi"] == "10.1000/123456789"  # ERIC 'AID - http://dx.doi.org/...'
@@ -104,11 +107,12 @@ GOOD2 = "PMID- 3\nAB  - Only an abstract here,\n      on two lines.\n"
 def test_partly_broken_file(tmp_path):
     path = tmp_path / "broken.nbib"
     path.write_text(GOOD1 + "\n" + BAD + "\n" + GOOD2, encoding="utf-8")
-    df = read_medline(path)
+    df_result = read_medline(path)
+    df = df_result.frame
     assert df["pmid"].tolist() == ["1", "3"]
     assert df["source_record"].tolist() == [1, 3]
     assert df.loc[1, "abstract"] == "Only an abstract here, on two lines."
-    assert df.attrs["skipped"] == [{"file": str(path), "record": 2, "line": 6,
+    assert [s.as_dict() for s in df_result.skipped] == [{"file": str(path), "record": 2, "line": 6,
                                     "reason": "record has neither title nor abstract"}]
     assert len(litscope.load(path)) == 2
     with pytest.raises(RecordError) as info:
@@ -118,13 +122,15 @@ def test_partly_broken_file(tmp_path):
 
 
 def test_new_pmid_starts_a_record_without_blank_line():
-    df = read_medline(io.BytesIO((GOOD1 + GOOD2).encode()))
+    df_result = read_medline(io.BytesIO((GOOD1 + GOOD2).encode()))
+    df = df_result.frame
     assert df["pmid"].tolist() == ["1", "3"]
 
 
 def test_empty_file_gives_empty_frame():
     for content in (b"", b"\n \n"):
-        df = read_medline(io.BytesIO(content))
+        df_result = read_medline(io.BytesIO(content))
+        df = df_result.frame
         assert len(df) == 0 and list(df.columns) == schema.COLUMNS
 
 
@@ -132,7 +138,7 @@ def test_crlf_and_bom_variant_parses_the_same(tmp_path):
     original = MEDLINE / "biopython_pubmed_result2.txt"
     variant = tmp_path / "variant.nbib"
     variant.write_bytes(b"\xef\xbb\xbf" + original.read_bytes().replace(b"\n", b"\r\n"))
-    a, b = read_medline(original), read_medline(variant)
+    a, b = read_medline(original).frame, read_medline(variant).frame
     cols = [c for c in schema.COLUMNS if c != "source_file"]
     assert a[cols].equals(b[cols])
     assert detect_format(variant) == "medline"

@@ -19,10 +19,12 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def test_canonical_frame_roundtrip(tmp_path):
-    original = read_bibtex(FIXTURES / "bibtex/colrev_database_exports/colrev_wiley_bib.bib")
+    original_result = read_bibtex(FIXTURES / "bibtex/colrev_database_exports/colrev_wiley_bib.bib")
+    original = original_result.frame
     path = tmp_path / "saved.parquet"
     original.to_parquet(path)
-    df = read_parquet(path)
+    df_result = read_parquet(path)
+    df = df_result.frame
     validate(df)
     for col in ("title", "abstract", "authors", "year", "venue", "doi", "url", "keywords"):
         assert df[col].tolist() == original[col].tolist(), col
@@ -38,12 +40,13 @@ def test_mapped_headers_and_skipped_rows(tmp_path):
         "Source title": ["J1", None, "J3"],
         "PubMed ID": [123.0, None, None],
     }).to_parquet(path)
-    df = read_parquet(path)
+    df_result = read_parquet(path)
+    df = df_result.frame
     assert df["title"].tolist() == ["A", "C"]
     assert df.loc[0, "authors"] == ["Doe, J.", "Roe, R."]
     assert df.loc[0, "pmid"] == "123" and df.loc[0, "venue"] == "J1"
     assert df["year"].tolist() == [2020, 2022]
-    [bad] = df.attrs["skipped"]
+    [bad] = [s.as_dict() for s in df_result.skipped]
     assert bad["record"] == 2
     with pytest.raises(RecordError, match="scopus.parquet: record 2"):
         read_parquet(path, errors="raise")
@@ -54,7 +57,7 @@ def test_detected_by_magic_bytes(tmp_path):
     pd.DataFrame({"title": ["A"]}).to_parquet(path)
     assert sniff(Sample.from_bytes("data.bin", path.read_bytes())) >= 0.9
     assert litscope.detect_format(path) == "parquet"
-    assert litscope.load(path)["title"].tolist() == ["A"]
+    assert litscope.load(path).papers["title"].tolist() == ["A"]
 
 
 def test_override_and_errors(tmp_path):
@@ -62,7 +65,7 @@ def test_override_and_errors(tmp_path):
     pd.DataFrame({"Headline": ["A"]}).to_parquet(path)
     with pytest.raises(FormatDetectionError):
         read_parquet(path)
-    assert read_parquet(path, columns={"Headline": "title"})["title"].tolist() == ["A"]
+    assert read_parquet(path, columns={"Headline": "title"}).frame["title"].tolist() == ["A"]
     with pytest.raises(InputError, match="not a readable Parquet"):
         read_parquet(io.BytesIO(b"PAR1 truncated garbage"))
 

@@ -58,10 +58,11 @@ def test_fixture_record_counts(name, expected):
     data = (FIXTURES / name).read_bytes()
     independent = data.count(b"<PubmedArticle>") + data.count(b"<article ")
     assert independent == expected  # the table agrees with a plain text count
-    df = read_pubmed_xml(FIXTURES / name)
+    df_result = read_pubmed_xml(FIXTURES / name)
+    df = df_result.frame
     assert len(df) == expected
-    assert df.attrs["skipped"] == []
-    assert df.attrs["encoding"] == "utf-8"
+    assert [s.as_dict() for s in df_result.skipped] == []
+    assert df_result.encoding == "utf-8"
     assert (df["source_format"] == "pubmed_xml").all()
     assert df["source_record"].tolist() == list(range(1, expected + 1))
     schema.validate(df)
@@ -71,13 +72,15 @@ def test_fixture_record_counts(name, expected):
 def test_load_detects_each_fixture(name):
     path = FIXTURES / name
     assert detect_format(path) == "pubmed_xml"
-    df = litscope.load(path)
+    df_corpus = litscope.load(path)
+    df = df_corpus.papers
     assert len(df) == EXPECTED[name]
-    assert df.attrs["load_report"][0]["format"] == "pubmed_xml"
+    assert [e.as_dict() for e in df_corpus.load_entries][0]["format"] == "pubmed_xml"
 
 
 def test_structured_abstract_authors_doi_keywords():
-    df = read_pubmed_xml(FIXTURES / "biopython_pubmed4.xml")
+    df_result = read_pubmed_xml(FIXTURES / "biopython_pubmed4.xml")
+    df = df_result.frame
     rec = df.iloc[0]
     # <i>TERT</i> inline markup keeps its text; the trailing period is dropped by the schema.
     assert rec["title"] == ("Leucocyte telomere length, genetic variants at the TERT gene region "
@@ -98,7 +101,7 @@ def test_structured_abstract_authors_doi_keywords():
 
 
 def test_mixed_content_title_and_mathml_abstract():
-    rec = read_pubmed_xml(FIXTURES / "biopython_pubmed6.xml").iloc[0]
+    rec = read_pubmed_xml(FIXTURES / "biopython_pubmed6.xml").frame.iloc[0]
     assert rec["title"].startswith('A "Blood Relationship" Between the Overlooked Minimum Lactate')
     assert "V.O2max" in rec["abstract"]  # MathML flattened without spaces between tokens
     assert "LEmin" in rec["abstract"]  # LE<sub>min</sub>
@@ -106,7 +109,7 @@ def test_mixed_content_title_and_mathml_abstract():
 
 
 def test_collective_author_kept_whole_and_doi_lower_case():
-    rec = read_pubmed_xml(FIXTURES / "biopython_pubmed7.xml").iloc[0]
+    rec = read_pubmed_xml(FIXTURES / "biopython_pubmed7.xml").frame.iloc[0]
     assert "Canadian Respiratory Research Network" in rec["authors"]
     assert rec["authors"][0] == "Guo, Fumin"
     assert rec["doi"] == "10.1117/1.jmi.5.2.026002"
@@ -115,7 +118,8 @@ def test_collective_author_kept_whole_and_doi_lower_case():
 
 
 def test_doi_from_article_id_list_and_keyword_list():
-    df = read_pubmed_xml(FIXTURES / "biopython_pubmed1.xml")
+    df_result = read_pubmed_xml(FIXTURES / "biopython_pubmed1.xml")
+    df = df_result.frame
     first, second = df.iloc[0], df.iloc[1]
     assert first["authors"] == ["Olivero, J Michael"]
     assert int(first["year"]) == 1990
@@ -127,7 +131,7 @@ def test_doi_from_article_id_list_and_keyword_list():
 
 
 def test_pmc_efetch_article():
-    rec = read_pubmed_xml(FIXTURES / "biopython_efetch_pmc.xml").iloc[0]
+    rec = read_pubmed_xml(FIXTURES / "biopython_efetch_pmc.xml").frame.iloc[0]
     assert rec["title"].startswith("\u201cLung diffusing capacity for nitric oxide")
     assert "ERJ Open Res 2021" in rec["title"]  # <italic> text kept
     assert rec["pmid"] == "34527728"
@@ -148,7 +152,7 @@ def test_jats_article_with_authors_and_sections():
     <pub-date pub-type="ppub"><year>2019</year></pub-date>
     <abstract><sec><title>Background</title><p>One.</p></sec><sec><title>Methods</title><p>Two.</p></sec></abstract>
     <kwd-group><kwd>alpha</kwd><kwd>beta</kwd></kwd-group></article-meta></front></article></pmc-articleset>"""
-    rec = read_pubmed_xml(_buffer(xml)).iloc[0]
+    rec = read_pubmed_xml(_buffer(xml)).frame.iloc[0]
     assert rec["title"] == "A B"
     assert rec["authors"] == ["Doe, Jane", "The Group"]
     assert rec["abstract"] == "Background: One. Methods: Two."
@@ -166,7 +170,8 @@ def test_medline_date_initials_and_book_article():
             "<ArticleTitle>A chapter</ArticleTitle><AuthorList Type=\"authors\"><Author><LastName>Poe</LastName>"
             "<ForeName>Ed</ForeName></Author></AuthorList><Abstract><AbstractText>Text.</AbstractText></Abstract>"
             "</BookDocument></PubmedBookArticle>\n")
-    df = read_pubmed_xml(_buffer(_set(article, book)))
+    df_result = read_pubmed_xml(_buffer(_set(article, book)))
+    df = df_result.frame
     assert int(df.loc[0, "year"]) == 1998
     assert df.loc[0, "authors"] == ["Roe, AB"]
     assert df.loc[1, ["title", "venue", "pmid", "doi"]].tolist() == ["A chapter", "The Book", "22", "10.1000/book"]
@@ -175,17 +180,19 @@ def test_medline_date_initials_and_book_article():
 
 
 def test_empty_article_set_is_an_empty_frame():
-    df = read_pubmed_xml(_buffer(b"<?xml version='1.0'?>\n<PubmedArticleSet></PubmedArticleSet>"))
-    assert len(df) == 0 and df.attrs["skipped"] == []
+    df_result = read_pubmed_xml(_buffer(b"<?xml version='1.0'?>\n<PubmedArticleSet></PubmedArticleSet>"))
+    df = df_result.frame
+    assert len(df) == 0 and [s.as_dict() for s in df_result.skipped] == []
     assert list(df.columns) == schema.COLUMNS
 
 
 def test_record_without_title_or_abstract_is_listed_or_raised():
     data = _set(_article("1", title="First."), _article("2"), _article("3", abstract="Only an abstract."))
-    df = read_pubmed_xml(_buffer(data, "partly.xml"))
+    df_result = read_pubmed_xml(_buffer(data, "partly.xml"))
+    df = df_result.frame
     assert df["pmid"].tolist() == ["1", "3"]
     assert df["source_record"].tolist() == [1, 3]
-    [bad] = df.attrs["skipped"]
+    [bad] = [s.as_dict() for s in df_result.skipped]
     assert bad["record"] == 2 and bad["line"] == 4 and bad["file"] == "partly.xml"
     assert "neither title nor abstract" in bad["reason"]
     with pytest.raises(RecordError) as info:
@@ -196,24 +203,27 @@ def test_record_without_title_or_abstract_is_listed_or_raised():
 def test_truncated_file_keeps_the_records_before_the_damage():
     data = _set(_article("1", title="One."), _article("2", title="Two."), _article("3", title="Three."))
     cut = data[: data.index(b"<PMID>3") + 20]  # inside the third article
-    df = read_pubmed_xml(_buffer(cut, "cut.xml"))
+    df_result = read_pubmed_xml(_buffer(cut, "cut.xml"))
+    df = df_result.frame
     assert df["pmid"].tolist() == ["1", "2"]
-    [bad] = df.attrs["skipped"]
+    [bad] = [s.as_dict() for s in df_result.skipped]
     assert bad["record"] == 3 and "malformed XML" in bad["reason"] and bad["line"] == 5
     with pytest.raises(RecordError) as info:
         read_pubmed_xml(_buffer(cut, "cut.xml"), errors="raise")
     assert info.value.record == 3
     # load() keeps the good records and reports the damage.
-    loaded = litscope.load([_buffer(cut, "cut.xml")])
-    assert len(loaded) == 2 and len(loaded.attrs["skipped"]) == 1
+    loaded_corpus = litscope.load([_buffer(cut, "cut.xml")])
+    loaded = loaded_corpus.papers
+    assert len(loaded) == 2 and len([s.as_dict() for s in loaded_corpus.skipped]) == 1
 
 
 def test_cut_between_records_lists_the_unread_rest():
     data = _set(_article("1", title="One."), _article("2", title="Two."))
     cut = data[: data.index(b"<PubmedArticle>", 60)]  # ends right after the first article
-    df = read_pubmed_xml(_buffer(cut))
+    df_result = read_pubmed_xml(_buffer(cut))
+    df = df_result.frame
     assert df["pmid"].tolist() == ["1"]
-    [bad] = df.attrs["skipped"]
+    [bad] = [s.as_dict() for s in df_result.skipped]
     assert bad["record"] is None and "rest of the file" in bad["reason"]
 
 
@@ -264,5 +274,6 @@ def test_sniffer_ignores_other_xml_and_text():
 def test_explicit_encoding_overrides_the_declaration():
     data = ("<?xml version='1.0' encoding='utf-8'?>\n<PubmedArticleSet>" + _article("1", title="Caf\u00e9.")
             + "</PubmedArticleSet>").encode("latin-1")
-    df = read_pubmed_xml(_buffer(data), encoding="latin-1")
-    assert df.loc[0, "title"] == "Caf\u00e9" and df.attrs["encoding"] == "latin-1"
+    df_result = read_pubmed_xml(_buffer(data), encoding="latin-1")
+    df = df_result.frame
+    assert df.loc[0, "title"] == "Caf\u00e9" and df_result.encoding == "latin-1"

@@ -72,15 +72,16 @@ def test_table_lists_every_ris_fixture():
 
 @pytest.mark.parametrize("name,records,loadable", RIS_FILES)
 def test_record_counts(name, records, loadable):
-    df = read_ris(RIS / name)
+    df_result = read_ris(RIS / name)
+    df = df_result.frame
     schema.validate(df)
     assert len(df) == loadable
-    listed = [s for s in df.attrs["skipped"] if s["record"] is not None]
+    listed = [s for s in [s.as_dict() for s in df_result.skipped] if s["record"] is not None]
     assert len(df) + len(listed) == records
     numbers = sorted(df["source_record"].tolist() + [s["record"] for s in listed])
     assert numbers == list(range(1, records + 1))
     assert (df["source_format"] == "ris").all()
-    assert df.attrs["encoding"]
+    assert df_result.encoding
 
 
 @pytest.mark.parametrize("name,records,loadable", RIS_FILES)
@@ -88,7 +89,8 @@ def test_detected_and_loaded(name, records, loadable):
     path = RIS / name
     assert detect_format(path) == "ris"
     if loadable:
-        df = litscope.load(path)
+        df_corpus = litscope.load(path)
+        df = df_corpus.papers
         assert len(df) == loadable
         assert set(df["source_format"]) == {"ris"}
     else:  # every record lacks title and abstract: load() refuses the file, naming it
@@ -112,7 +114,8 @@ def test_wos_plain_text_named_ris_is_not_ris():
 
 
 def _record(name: str, number: int):
-    df = read_ris(RIS / name)
+    df_result = read_ris(RIS / name)
+    df = df_result.frame
     return df[df["source_record"] == number].iloc[0]
 
 
@@ -155,14 +158,16 @@ def test_fields_pubmed_via_endnote_keyword_continuations_and_accession():
 
 
 def test_proquest_accession_is_not_a_pmid():
-    df = read_ris(RIS / "colrev/colrev_abi_inform_proquest_ris.ris")
+    df_result = read_ris(RIS / "colrev/colrev_abi_inform_proquest_ris.ris")
+    df = df_result.frame
     assert df["pmid"].tolist() == ["", ""]
     assert df.loc[1, "doi"] == "10.0001/1234567891"  # from 'https://doi.org/...'
 
 
 def test_ovid_numbered_preamble_and_trailing_fields():
-    df = read_ris(RIS / "asreview/asreview_ovid_psycinfo.ris")
-    assert df.attrs["skipped"] == []
+    df_result = read_ris(RIS / "asreview/asreview_ovid_psycinfo.ris")
+    df = df_result.frame
+    assert [s.as_dict() for s in df_result.skipped] == []
     rec = df.iloc[0]
     assert rec["doi"] == "10.1002/cpp.2398"
     assert rec["authors"][:2] == ["Trindade, Ines A", "Irons, Chris"]
@@ -171,32 +176,37 @@ def test_ovid_numbered_preamble_and_trailing_fields():
 
 
 def test_multiline_fields_are_joined_and_a_bare_er_word_does_not_end_the_record():
-    df = read_ris(RIS / "rispy/rispy_example_multiline.ris")
+    df_result = read_ris(RIS / "rispy/rispy_example_multiline.ris")
+    df = df_result.frame
     assert df["abstract"].tolist() == ["first line, ER then second line and at the end the last line"] * 3
 
 
 def test_urls_split_and_first_kept():
-    df = read_ris(RIS / "rispy/rispy_example_urls.ris")
+    df_result = read_ris(RIS / "rispy/rispy_example_urls.ris")
+    df = df_result.frame
     assert df["url"].tolist() == ["http://example.com"] * 4
     assert df["authors"].tolist()[0] == ["Shannon, Claude E."]
     assert df["year"].tolist() == [1948] * 4
 
 
 def test_year_from_compact_date_and_arxiv_from_link():
-    assert read_ris(RIS / "colrev/colrev_trid_ris.ris").loc[0, "year"] == 2017  # 'Start date: 20170812'
-    issue = read_ris(RIS / "asreview/asreview_ris_issue_1099.txt")
+    assert read_ris(RIS / "colrev/colrev_trid_ris.ris").frame.loc[0, "year"] == 2017  # 'Start date: 20170812'
+    issue_result = read_ris(RIS / "asreview/asreview_ris_issue_1099.txt")
+    issue = issue_result.frame
     blue = issue[issue["title"] == "BLUE: A 3D Dynamic Bipedal Robot"].iloc[0]
     assert blue["arxiv_id"] == "2111.09920"
 
 
 def test_pmid_from_pubmed_link():
-    df = read_ris(RIS / "asreview/asreview_baseline_zotero.ris")
+    df_result = read_ris(RIS / "asreview/asreview_baseline_zotero.ris")
+    df = df_result.frame
     assert df.iloc[-1]["pmid"] == "29267302"
 
 
 def test_jstor_provider_headers_are_not_records_or_problems():
-    df = read_ris(RIS / "colrev/colrev_jstor_ris.ris")
-    assert len(df) == 4 and df.attrs["skipped"] == []
+    df_result = read_ris(RIS / "colrev/colrev_jstor_ris.ris")
+    df = df_result.frame
+    assert len(df) == 4 and [s.as_dict() for s in df_result.skipped] == []
     assert df.loc[1, "title"] == "Primary Title"  # T1 when there is no TI
 
 
@@ -208,14 +218,16 @@ GOOD2 = "TY  - JOUR\nAB  - Only an abstract here.\nER  - \n"
 def test_partly_broken_file_loads_good_records_and_lists_the_bad_one(tmp_path):
     path = tmp_path / "broken.ris"
     path.write_text(GOOD1 + "\n" + BAD + "\n" + GOOD2, encoding="utf-8")
-    df = read_ris(path)
+    df_result = read_ris(path)
+    df = df_result.frame
     assert len(df) == 2
     assert df["source_record"].tolist() == [1, 3]
-    assert df.attrs["skipped"] == [{"file": str(path), "record": 2, "line": 7,
+    assert [s.as_dict() for s in df_result.skipped] == [{"file": str(path), "record": 2, "line": 7,
                                     "reason": "record has neither title nor abstract"}]
-    loaded = litscope.load(path)
+    loaded_corpus = litscope.load(path)
+    loaded = loaded_corpus.papers
     assert len(loaded) == 2
-    assert loaded.attrs["skipped"][0]["record"] == 2
+    assert [s.as_dict() for s in loaded_corpus.skipped][0]["record"] == 2
     with pytest.raises(RecordError) as info:
         read_ris(path, errors="raise")
     assert info.value.file == str(path) and info.value.record == 2 and info.value.line == 7
@@ -228,7 +240,8 @@ def test_empty_file_gives_empty_frame(tmp_path):
     for content in (b"", b"\n\n  \n", b"\xef\xbb\xbf"):
         path = tmp_path / "empty.ris"
         path.write_bytes(content)
-        df = read_ris(path)
+        df_result = read_ris(path)
+        df = df_result.frame
         assert len(df) == 0 and list(df.columns) == schema.COLUMNS
         schema.validate(df)
 
@@ -238,7 +251,7 @@ def test_crlf_and_bom_variant_parses_the_same(tmp_path):
     text = original.read_bytes().decode("utf-8-sig")
     variant = tmp_path / "variant.ris"
     variant.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
-    a, b = read_ris(original), read_ris(variant)
+    a, b = read_ris(original).frame, read_ris(variant).frame
     cols = [c for c in schema.COLUMNS if c != "source_file"]
     assert a[cols].equals(b[cols])
 
@@ -246,27 +259,30 @@ def test_crlf_and_bom_variant_parses_the_same(tmp_path):
 def test_lenient_tags_unclosed_record_and_angle_numbers():
     text = ("<1>\nTY - JOUR\nTI - One space around the dash\nER -\n"
             "<2>\nTY  - JOUR\nT1  - Not closed\n  by ER before the end\nPY  - 1999")
-    df = read_ris(io.BytesIO(text.encode()))
+    df_result = read_ris(io.BytesIO(text.encode()))
+    df = df_result.frame
     assert df["title"].tolist() == ["One space around the dash", "Not closed by ER before the end"]
     assert df["year"].tolist()[1] == 1999
 
 
 def test_fields_before_first_record_are_listed():
     text = "TI  - A stray title\nAU  - Someone\n\nTY  - JOUR\nTI  - Real\nER  - \n"
-    df = read_ris(io.BytesIO(text.encode()))
+    df_result = read_ris(io.BytesIO(text.encode()))
+    df = df_result.frame
     assert df["title"].tolist() == ["Real"]
-    (stray,) = df.attrs["skipped"]
+    (stray,) = [s.as_dict() for s in df_result.skipped]
     assert stray["record"] is None and stray["line"] == 1 and "AU, TI" in stray["reason"]
 
 
 def test_fields_closed_by_er_without_ty_are_a_record_and_trailing_fields_join_the_record_before():
     text = ("TY  - JOUR\nTI  - One\nER  -\nTI  - Lost its TY line\nER  -\n"
             "TY  - JOUR\nTI  - Three\nER  -\nNL  - Ovid trailer\nPY  - 2001\n")
-    df = read_ris(io.BytesIO(text.encode()))
+    df_result = read_ris(io.BytesIO(text.encode()))
+    df = df_result.frame
     assert df["title"].tolist() == ["One", "Lost its TY line", "Three"]
     assert df["source_record"].tolist() == [1, 2, 3]
     assert df["year"].tolist()[2] == 2001
-    assert df.attrs["skipped"] == []
+    assert [s.as_dict() for s in df_result.skipped] == []
 
 
 def test_not_ris_at_all_raises_input_error():

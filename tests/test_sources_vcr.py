@@ -59,9 +59,10 @@ def test_fixture_record_counts(name, expected):
     count, marker = expected
     if marker is not None:
         assert (FIXTURES / name).read_bytes().count(marker) == count
-    df = read_vcr(FIXTURES / name)
+    df_result = read_vcr(FIXTURES / name)
+    df = df_result.frame
     assert len(df) == count
-    assert df.attrs["skipped"] == []
+    assert [s.as_dict() for s in df_result.skipped] == []
     assert df["source_record"].tolist() == list(range(1, count + 1))  # numbered through the cassette
     assert (df["source_format"] == "vcr").all()
     schema.validate(df)
@@ -70,40 +71,45 @@ def test_fixture_record_counts(name, expected):
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_load_detects_each_cassette(name):
     assert detect_format(FIXTURES / name) == "vcr"
-    df = litscope.load(FIXTURES / name)
+    df_corpus = litscope.load(FIXTURES / name)
+    df = df_corpus.papers
     assert len(df) == EXPECTED[name][0]
-    assert df.attrs["load_report"][0]["format"] == "vcr"
+    assert [e.as_dict() for e in df_corpus.load_entries][0]["format"] == "vcr"
 
 
 def test_search_cassette_fields():
-    df = read_vcr(FIXTURES / "semantic_scholar_api/test_search_paper.yaml")
+    df_result = read_vcr(FIXTURES / "semantic_scholar_api/test_search_paper.yaml")
+    df = df_result.frame
     assert df.loc[0, "title"] == ("Using DeepSpeed and Megatron to Train Megatron-Turing NLG 530B, "
                                   "A Large-Scale Generative Language Model")
     assert "Putting ChatGPT's Medical Advice to the (Turing) Test" in df["title"].tolist()  # YAML '' unescaped
-    assert df.attrs["shapes"] == {"semantic_scholar": 100}
-    assert df.attrs["interactions"][0]["status"] == 200
+    assert df_result.details["shapes"] == {"semantic_scholar": 100}
+    assert df_result.details["interactions"][0]["status"] == 200
 
 
 def test_paged_references_are_numbered_across_pages():
-    df = read_vcr(FIXTURES / "semantic_scholar_api/test_get_paper_references.yaml")
-    assert [i["records"] for i in df.attrs["interactions"]] == [50, 17]
+    df_result = read_vcr(FIXTURES / "semantic_scholar_api/test_get_paper_references.yaml")
+    df = df_result.frame
+    assert [i["records"] for i in df_result.details["interactions"]] == [50, 17]
     assert df.loc[0, "title"] == ("Group lending or individual lending? "
                                   "Evidence from a randomised field experiment in Mongolia")
 
 
 def test_gzip_body_after_a_redirect():
-    df = read_vcr(FIXTURES / "crossref_json/habanero_content_negotiation_citeproc_json.yaml")
+    df_result = read_vcr(FIXTURES / "crossref_json/habanero_content_negotiation_citeproc_json.yaml")
+    df = df_result.frame
     rec = df.iloc[0]
     assert rec["title"] == "The Structure of Ordinary Water"
     assert rec["authors"][0] == "Frank, Henry S."
     assert int(rec["year"]) == 1970
     assert rec["venue"] == "Science"
     assert rec["doi"] == "10.1126/science.169.3946.635"
-    assert [i["status"] for i in df.attrs["interactions"]] == [301, 200]
+    assert [i["status"] for i in df_result.details["interactions"]] == [301, 200]
 
 
 def test_gzip_crossref_work_list():
-    df = read_vcr(FIXTURES / "crossref_json/habanero_works_cursor.yaml")
+    df_result = read_vcr(FIXTURES / "crossref_json/habanero_works_cursor.yaml")
+    df = df_result.frame
     assert df.loc[0, "title"] == "Widget Mania: Using a GUI Widget Framework"
     assert df.loc[0, "doi"] == "10.1007/978-1-4302-0197-7_9"
     assert df.loc[0, "venue"].startswith("Practical JavaScript")
@@ -112,7 +118,8 @@ def test_gzip_crossref_work_list():
 def test_binary_gzip_and_betamax_base64_bodies():
     page = {"data": [{"paperId": "p1", "title": "Zipped"}]}
     zipped = gzip.compress(json.dumps(page).encode())
-    df = read_vcr(_buffer(_cassette((200, zipped), headers={"Content-Encoding": ["gzip"]})))
+    df_result = read_vcr(_buffer(_cassette((200, zipped), headers={"Content-Encoding": ["gzip"]})))
+    df = df_result.frame
     assert df["title"].tolist() == ["Zipped"]
     betamax = {"http_interactions": [{"request": {"method": "GET", "uri": "https://api.crossref.org/works/x"},
                                       "response": {"status": {"code": 200, "message": "OK"},
@@ -127,7 +134,8 @@ def test_binary_gzip_and_betamax_base64_bodies():
     data = json.dumps(betamax).encode()
     assert sniff(Sample.from_bytes("c.json", data)) >= 0.9
     assert detect_format(_buffer(data, "c.json")) == "vcr"
-    df = read_vcr(_buffer(data, "c.json"))
+    df_result = read_vcr(_buffer(data, "c.json"))
+    df = df_result.frame
     assert df.loc[0, ["title", "doi"]].tolist() == ["Beta", "10.1000/b"] and int(df.loc[0, "year"]) == 2001
 
 
@@ -144,22 +152,24 @@ def test_error_response_among_good_ones_is_listed():
     data = _cassette((200, {"data": [{"paperId": "a", "title": "A"}, {"paperId": "b", "title": None}]}),
                      (429, {"message": "Too Many Requests"}),
                      (200, {"data": [{"paperId": "c", "title": "C"}]}))
-    df = read_vcr(_buffer(data, "mixed.yaml"))
+    df_result = read_vcr(_buffer(data, "mixed.yaml"))
+    df = df_result.frame
     assert df["title"].tolist() == ["A", "C"]
     assert df["source_record"].tolist() == [1, 3]
-    reasons = [s["reason"] for s in df.attrs["skipped"]]
+    reasons = [s["reason"] for s in [s.as_dict() for s in df_result.skipped]]
     assert any("neither title nor abstract" in r for r in reasons)
     assert any("Too Many Requests" in r for r in reasons)
-    skipped_record = next(s for s in df.attrs["skipped"] if s["record"] == 2)
+    skipped_record = next(s for s in [s.as_dict() for s in df_result.skipped] if s["record"] == 2)
     assert skipped_record["line"] == 2  # the line of the interaction holding it
     with pytest.raises(RecordError):
         read_vcr(_buffer(data, "mixed.yaml"), errors="raise")
 
 
 def test_non_json_body_is_listed():
-    df = read_vcr(_buffer(_cassette((200, "<html>hello</html>"), (200, {"data": [{"title": "T"}]}))))
+    df_result = read_vcr(_buffer(_cassette((200, "<html>hello</html>"), (200, {"data": [{"title": "T"}]}))))
+    df = df_result.frame
     assert df["title"].tolist() == ["T"]
-    assert "not JSON" in df.attrs["skipped"][0]["reason"]
+    assert "not JSON" in [s.as_dict() for s in df_result.skipped][0]["reason"]
 
 
 @pytest.mark.parametrize("data, fragment", [

@@ -82,7 +82,8 @@ def test_compressed_body_over_the_cap_is_refused_naming_file_and_interaction(mon
 @pytest.mark.parametrize("encoding", ["deflate", "raw-deflate", "gzip"])
 def test_compressed_body_under_the_cap_is_read(monkeypatch, encoding):
     monkeypatch.setattr(vcr, "MAX_BODY_BYTES", 1 * MiB, raising=False)
-    df = read_vcr(_buffer(_cassette(_compress(MiB - 1000, encoding), encoding.replace("raw-", ""))))
+    df_result = read_vcr(_buffer(_cassette(_compress(MiB - 1000, encoding), encoding.replace("raw-", ""))))
+    df = df_result.frame
     assert df["title"].tolist() == ["Kept", "Inflated"]
 
 
@@ -99,9 +100,10 @@ def test_deflate_bomb_is_refused_at_the_real_cap():
 
 def test_truncated_compressed_body_is_listed_not_fatal():
     zipped = gzip.compress(_padded_json(10_000))
-    df = read_vcr(_buffer(_cassette(zipped[: len(zipped) // 2], "gzip")))
+    df_result = read_vcr(_buffer(_cassette(zipped[: len(zipped) // 2], "gzip")))
+    df = df_result.frame
     assert df["title"].tolist() == ["Kept"]
-    assert "truncated" in df.attrs["skipped"][0]["reason"]
+    assert "truncated" in [s.as_dict() for s in df_result.skipped][0]["reason"]
 
 
 # -- item 10: the libyaml loader
@@ -118,13 +120,15 @@ def test_cassettes_are_parsed_with_the_libyaml_safe_loader(monkeypatch):
             super().__init__(stream)
 
     monkeypatch.setattr(yaml, "CSafeLoader", Spy)
-    df = read_vcr(_buffer(_cassette(gzip.compress(_padded_json(1000)), "gzip")))
+    df_result = read_vcr(_buffer(_cassette(gzip.compress(_padded_json(1000)), "gzip")))
+    df = df_result.frame
     assert len(df) == 2 and used == [yaml.CSafeLoader.__mro__[1]]
 
 
 def test_pure_python_loader_when_libyaml_is_missing(monkeypatch):
     monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
-    df = read_vcr(_buffer(_cassette(gzip.compress(_padded_json(1000)), "gzip")))
+    df_result = read_vcr(_buffer(_cassette(gzip.compress(_padded_json(1000)), "gzip")))
+    df = df_result.frame
     assert df["title"].tolist() == ["Kept", "Inflated"]
 
 

@@ -29,17 +29,19 @@ WOS_NAMES = {Path(name).name for name, _ in WOS_FILES}
 
 @pytest.mark.parametrize("name,records", WOS_FILES)
 def test_record_counts(name, records):
-    df = read_wos(FIXTURES / name)
+    df_result = read_wos(FIXTURES / name)
+    df = df_result.frame
     schema.validate(df)
     assert len(df) == records
-    assert df.attrs["skipped"] == []
+    assert [s.as_dict() for s in df_result.skipped] == []
     assert df["source_record"].tolist() == list(range(1, records + 1))
 
 
 @pytest.mark.parametrize("name,records", WOS_FILES)
 def test_detected_and_loaded(name, records):
     assert detect_format(FIXTURES / name) == "wos"
-    df = litscope.load(FIXTURES / name)
+    df_corpus = litscope.load(FIXTURES / name)
+    df = df_corpus.papers
     assert len(df) == records and set(df["source_format"]) == {"wos"}
 
 
@@ -60,7 +62,7 @@ def test_sniff_ignores_other_formats(path):
 
 
 def test_fields_single_article():
-    rec = read_wos(FIXTURES / "wos_plaintext/wostools_single-article.txt").iloc[0]
+    rec = read_wos(FIXTURES / "wos_plaintext/wostools_single-article.txt").frame.iloc[0]
     assert rec["title"] == "Structural control of ultra-fine CoPt nanodot arrays via electrodeposition process"
     assert rec["authors"] == ["Wodarz, Siggi", "Hasegawa, Takashi", "Ishio, Shunji", "Homma, Takayuki"]  # AF
     assert rec["year"] == 2017
@@ -74,7 +76,8 @@ def test_fields_single_article():
 
 
 def test_fields_header_file_with_pmid():
-    df = read_wos(FIXTURES / "ris/rispy/rispy_example_wos.ris")
+    df_result = read_wos(FIXTURES / "ris/rispy/rispy_example_wos.ris")
+    df = df_result.frame
     assert df["pmid"].tolist() == ["15170338", "15170339"]
     assert df.loc[0, "title"].startswith("Interactions stabilizing the structure of the core light-harvesting complex")
     assert df.loc[0, "authors"][0] == "Parkes-Loach, PS"
@@ -90,10 +93,11 @@ def test_partly_broken_file(tmp_path):
     path = tmp_path / "savedrecs.txt"
     path.write_text("FN Clarivate Analytics Web of Science\nVR 1.0\n" + GOOD1 + "\n" + BAD + "\n" + GOOD2 + "\nEF\n",
                     encoding="utf-8")
-    df = read_wos(path)
+    df_result = read_wos(path)
+    df = df_result.frame
     assert df["source_record"].tolist() == [1, 3]
     assert df.loc[1, "abstract"] == "Only an abstract, wrapped."
-    assert df.attrs["skipped"] == [{"file": str(path), "record": 2, "line": 10,
+    assert [s.as_dict() for s in df_result.skipped] == [{"file": str(path), "record": 2, "line": 10,
                                     "reason": "record has neither title nor abstract"}]
     assert len(litscope.load(path)) == 2
     with pytest.raises(RecordError) as info:
@@ -104,7 +108,8 @@ def test_partly_broken_file(tmp_path):
 
 def test_empty_and_header_only_files_give_empty_frames():
     for content in (b"", b"\n\n", b"FN Clarivate Analytics Web of Science\nVR 1.0\nEF\n"):
-        df = read_wos(io.BytesIO(content))
+        df_result = read_wos(io.BytesIO(content))
+        df = df_result.frame
         assert len(df) == 0 and list(df.columns) == schema.COLUMNS
 
 
@@ -112,7 +117,7 @@ def test_crlf_and_bom_variant_parses_the_same(tmp_path):
     original = FIXTURES / "ris/rispy/rispy_example_wos.ris"
     variant = tmp_path / "variant.txt"
     variant.write_bytes(b"\xef\xbb\xbf" + original.read_bytes().replace(b"\n", b"\r\n"))
-    a, b = read_wos(original), read_wos(variant)
+    a, b = read_wos(original).frame, read_wos(variant).frame
     cols = [c for c in schema.COLUMNS if c != "source_file"]
     assert a[cols].equals(b[cols])
     assert detect_format(variant) == "wos"

@@ -30,10 +30,11 @@ def test_fixture_table_is_complete():
 
 
 def test_records_file():
-    df = read_wos_tab(RECORDS)
+    df_result = read_wos_tab(RECORDS)
+    df = df_result.frame
     validate(df)
     assert _data_lines(RECORDS) == 71
-    assert len(df) == 71 and df.attrs["skipped"] == []
+    assert len(df) == 71 and [s.as_dict() for s in df_result.skipped] == []
     assert df["source_record"].tolist() == list(range(1, 72))
     row = df.iloc[0]
     assert row["title"] == ("Design and Implementation of a Wearable System Based on a Flexible "
@@ -62,15 +63,16 @@ def test_search_criteria_file_is_not_records():
     with pytest.raises(FormatDetectionError):
         read_csv(CRITERIA)
     # in a folder it is reported, not fatal
-    df = litscope.load(WOS)
-    report = {Path(r["file"]).name: r for r in df.attrs["load_report"]}
-    assert report[CRITERIA.name]["error"] and report[RECORDS.name]["records"] == 71
+    corpus = litscope.load(WOS)
+    report = {Path(e.file).name: e for e in corpus.load_entries}
+    assert report[CRITERIA.name].error and report[RECORDS.name].records == 71
 
 
 def test_utf16_export_reads_the_same():
     data = RECORDS.read_text(encoding="utf-8-sig").replace("\n", "\r\n").encode("utf-16")
-    df = read_wos_tab(io.BytesIO(data))
-    assert df["title"].tolist() == read_wos_tab(RECORDS)["title"].tolist()
+    df_result = read_wos_tab(io.BytesIO(data))
+    df = df_result.frame
+    assert df["title"].tolist() == read_wos_tab(RECORDS).frame["title"].tolist()
 
 
 def test_partly_broken(tmp_path):
@@ -79,9 +81,10 @@ def test_partly_broken(tmp_path):
     path.write_text(head + "J\tDoe, J\tFirst\tJ1\tabc\t2020\tWOS:1\n"
                     "J\tRoe, R\t\tJ2\t\t2021\tWOS:2\n\n"
                     "J\tPoe, P\tThird\tJ3\t\t2022\tWOS:3\n", encoding="utf-8")
-    df = read_wos_tab(path)
+    df_result = read_wos_tab(path)
+    df = df_result.frame
     assert df["title"].tolist() == ["First", "Third"]
-    assert df.attrs["skipped"] == [{"file": str(path), "record": 2, "line": 3,
+    assert [s.as_dict() for s in df_result.skipped] == [{"file": str(path), "record": 2, "line": 3,
                                     "reason": "line has neither title (TI) nor abstract (AB)"}]
     with pytest.raises(RecordError, match=r"savedrecs.txt: record 2 \(line 3\)"):
         read_wos_tab(path, errors="raise")

@@ -33,15 +33,16 @@ def workbook(tmp_path):
 
 
 def test_roundtrip(workbook):
-    df = read_xlsx(workbook)
+    df_result = read_xlsx(workbook)
+    df = df_result.frame
     validate(df)
-    assert df.attrs["sheet"] == "Records"  # the first sheet has no title column
+    assert df_result.details["sheet"] == "Records"  # the first sheet has no title column
     assert df["title"].tolist() == ["Deep learning for cats", "Graphs"]
     assert df.loc[0, "authors"] == ["Doe, J.", "Roe, R."]
     assert df.loc[0, "year"] == 2020 and pd.isna(df.loc[1, "year"])
     assert df.loc[0, "doi"] == "10.1234/cats" and df.loc[0, "keywords"] == ["cats", "dogs"]
     assert df["source_record"].tolist() == [1, 3]
-    [bad] = df.attrs["skipped"]
+    [bad] = [s.as_dict() for s in df_result.skipped]
     assert (bad["record"], bad["line"]) == (2, 3)  # sheet row 3 (row 1 is the header)
     with pytest.raises(RecordError, match="refs.xlsx: record 2"):
         read_xlsx(workbook, errors="raise")
@@ -52,7 +53,8 @@ def test_detected_by_magic_bytes(workbook):
     data = workbook.read_bytes()
     assert sniff(Sample.from_bytes("no-extension", data)) >= 0.9
     assert sniff(Sample.from_bytes("x.zip", b"PK\x03\x04" + b"\0" * 50 + b"word/document.xml")) == 0.0
-    df = litscope.load(workbook)
+    df_corpus = litscope.load(workbook)
+    df = df_corpus.papers
     assert len(df) == 2 and df["source_format"].eq("xlsx").all()
 
 
@@ -61,7 +63,8 @@ def test_columns_override_and_sheet(tmp_path):
     pd.DataFrame({"Headline": ["A"], "Body": ["B"]}).to_excel(path, index=False)
     with pytest.raises(FormatDetectionError):
         read_xlsx(path)
-    df = read_xlsx(path, columns={"Headline": "title", "Body": "abstract"})
+    df_result = read_xlsx(path, columns={"Headline": "title", "Body": "abstract"})
+    df = df_result.frame
     assert df.loc[0, ["title", "abstract"]].tolist() == ["A", "B"]
     with pytest.raises(FormatDetectionError, match="no sheet"):
         read_xlsx(path, sheet="Missing")

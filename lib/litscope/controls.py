@@ -5,7 +5,7 @@ and ANSI terminal escapes (``ESC[31m``) pasted from a terminal. They are invisib
 report, can corrupt a terminal that prints them, and break the BibTeX/RIS/CSV exports, so
 :func:`litscope.schema.to_frame` removes them from every raw field (through
 :func:`scrub_record`) before normalising, and lists how many it removed in
-``df.attrs["notes"]``.
+the ``notes`` of the reader's :class:`~litscope.records.FileRecords`.
 
 Removed: C0 controls except tab, newline and carriage return (ordinary whitespace, collapsed
 as usual), DEL, C1 controls (U+0080-U+009F), and whole ANSI escape sequences (CSI such as

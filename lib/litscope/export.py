@@ -80,12 +80,18 @@ def _join_items(items: list[str], sep: str, protect_single: bool = True) -> str:
     return text + ";" if protect_single and len(items) == 1 and "," in text else text
 
 
-def _check(df: pd.DataFrame) -> None:
+def _check(df: Any) -> pd.DataFrame:
+    """The frame to write: ``df``, or the papers of a :class:`~litscope.corpus.Corpus`."""
+    from .corpus import Corpus
+
+    if isinstance(df, Corpus):
+        df = df.papers
     if not isinstance(df, pd.DataFrame):
         raise SchemaError(f"expected a pandas DataFrame, got {type(df).__name__}")
     missing = [c for c in ("title", "authors", "year") if c not in df.columns]
     if missing:
         raise SchemaError(f"missing columns {missing}", column=missing[0])
+    return df
 
 
 def _records(df: pd.DataFrame) -> Iterator[dict[str, Any]]:
@@ -202,7 +208,7 @@ def write_bibtex(df: pd.DataFrame, path: PathOrTextBuffer) -> Path | None:
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : pandas.DataFrame or Corpus
         Records in the canonical schema.
     path : path or writable text file-like
         Where to write.
@@ -212,7 +218,7 @@ def write_bibtex(df: pd.DataFrame, path: PathOrTextBuffer) -> Path | None:
     pathlib.Path or None
         The file written (None for a buffer).
     """
-    _check(df)
+    df = _check(df)
     out = io.StringIO()
     for key, rec in zip(citation_keys(df), _records(df)):
         venue = _text(rec.get("venue"))
@@ -258,7 +264,7 @@ def write_ris(df: pd.DataFrame, path: PathOrTextBuffer) -> Path | None:
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : pandas.DataFrame or Corpus
         Records in the canonical schema.
     path : path or writable text file-like
         Where to write.
@@ -268,7 +274,7 @@ def write_ris(df: pd.DataFrame, path: PathOrTextBuffer) -> Path | None:
     pathlib.Path or None
         The file written (None for a buffer).
     """
-    _check(df)
+    df = _check(df)
     out = io.StringIO()
     for rec in _records(df):
         venue = _text(rec.get("venue"))
@@ -316,7 +322,7 @@ def write_csv(df: pd.DataFrame, path: PathOrTextBuffer) -> Path | None:
 
     Parameters
     ----------
-    df : pandas.DataFrame
+    df : pandas.DataFrame or Corpus
         Records in the canonical schema.
     path : path or writable text file-like
         Where to write.
@@ -336,7 +342,7 @@ def write_csv(df: pd.DataFrame, path: PathOrTextBuffer) -> Path | None:
     >>> buf.getvalue().splitlines()[1]
     'T,"Doe, J; Roe, R",,,,,,,,,,,,,"a,b; c",r-92db5b52ec,ris,a.ris,1'
     """
-    _check(df)
+    df = _check(df)
     columns = [c for c in _CSV_COLUMNS if c in df.columns] + [c for c in df.columns if c not in _CSV_COLUMNS]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")

@@ -35,6 +35,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from .corpus import Corpus
 from .timing import StageTimer
 
 __all__ = ["STEPS", "Review", "run", "run_settings", "write_run_stats", "describe_embedding"]
@@ -57,16 +58,15 @@ class Review:
         Where the artifacts (``papers.csv``, ``topics.csv``, ...) are written.
     timer : StageTimer
         Seconds and peak memory of each stage.
-    records : DataFrame
-        The records as loaded (``attrs`` carry the load report and skipped records).
-    corpus : DataFrame
-        One row per paper after de-duplication.
+    corpus : litscope.corpus.Corpus
+        The corpus: loaded by the ``load`` step (records, load report, skipped records,
+        notes), then de-duplicated by the ``dedupe`` step (``corpus.papers`` one row per paper).
     refs : DataFrame
         The numbered reference list; ``ref_numbers`` maps paper id to its number.
     embedder : object
         The embedder of the papers (``model_name``, ``texts_embedded``, ``encode``).
     embeddings : numpy.ndarray
-        One unit row per paper of ``corpus``.
+        One unit row per paper of ``corpus.papers``.
     topics : litscope.topics.TopicResult
         Topics, assignments, parent themes, similarity.
     summaries : Series
@@ -82,15 +82,14 @@ class Review:
     papers_per_second : float or None
         Embedding speed of this run (None when every paper came from the cache).
     languages : Series
-        The language of each paper of ``corpus`` (same index), detected offline.
+        The language of each paper of ``corpus.papers`` (same index), detected offline.
     """
 
     settings: dict[str, Any]
     files: list[str]
     output_dir: Path
     timer: StageTimer = field(default_factory=StageTimer)
-    records: pd.DataFrame | None = None
-    corpus: pd.DataFrame | None = None
+    corpus: Corpus | None = None
     refs: pd.DataFrame | None = None
     ref_numbers: dict[str, int] = field(default_factory=dict)
     embedder: Any = None
@@ -188,19 +187,19 @@ def run_settings(**given: Any) -> dict[str, Any]:
 # ---------------------------------------------------------------- the steps
 
 def load_records(review: Review) -> None:
-    """Read every input file into ``review.records`` (bad records are listed, not dropped)."""
+    """Read every input file into ``review.corpus`` (bad records are listed, not dropped)."""
     from .sources import load
 
     with review.timer("load"):
-        review.records = load(review.files)
+        review.corpus = load(review.files)
 
 
 def merge_duplicates(review: Review) -> None:
-    """One row per paper in ``review.corpus``."""
+    """One row per paper in ``review.corpus.papers``."""
     from .report import merge_duplicates as merge
 
     with review.timer("dedupe"):
-        review.corpus = merge(review.records, enabled=bool(review.settings["deduplicate"]))
+        review.corpus = merge(review.corpus, enabled=bool(review.settings["deduplicate"]))
 
 
 def number_references(review: Review) -> None:
@@ -208,7 +207,7 @@ def number_references(review: Review) -> None:
     from .report import compute_references, reference_numbers
 
     with review.timer("references"):
-        review.refs = compute_references(review.corpus)
+        review.refs = compute_references(review.corpus.papers)
         review.ref_numbers = reference_numbers(review.refs)
 
 
@@ -221,7 +220,7 @@ def embed_papers(review: Review) -> None:
     review.embedder = make_embedder(s["embedder"], dask=s["dask"] or None, progress=s["progress"],
                                     cache_dir=None if s["cache"] else False)
     with review.timer("embed"):
-        review.embeddings = embed(review.corpus, embedder=review.embedder)
+        review.embeddings = embed(review.corpus.papers, embedder=review.embedder)
     review.papers_embedded = int(getattr(review.embedder, "texts_embedded", 0))
     review.papers_per_second = getattr(review.embedder, "docs_per_second", None)
 
@@ -250,9 +249,9 @@ def find_topics(review: Review) -> None:
     from .stagecache import settings_of
 
     settings = settings_of(compute_topics, **kwargs, exclude=("df", "embeddings", "embedder", "progress"))
-    parts = (_paper_key(review.corpus), review.embeddings, review.embedder.model_name, settings)
+    parts = (_paper_key(review.corpus.papers), review.embeddings, review.embedder.model_name, settings)
     review.topics = _cached(review, "topics", parts,
-                            lambda: compute_topics(review.corpus, review.embeddings, **kwargs))
+                            lambda: compute_topics(review.corpus.papers, review.embeddings, **kwargs))
 
 
 def summarise(review: Review) -> None:
@@ -267,18 +266,19 @@ def summarise(review: Review) -> None:
     sentences = make_embedder("static", progress=s["progress"], cache_dir=False)
     rerank = None if review.embedder.model_name == sentences.model_name else _local(review.embedder)
     papers = review.topics.papers[["id", "topic"]]
-    parts = (_paper_key(review.corpus), papers, review.topics.topics[["topic"]],
+    frame = review.corpus.papers  # one row per paper
+    parts = (_paper_key(frame), papers, review.topics.topics[["topic"]],
              sorted(review.ref_numbers.items()), sentences.model_name,
              getattr(rerank, "model_name", None), s["synthesis_sentences"])
 
     def compute() -> tuple[pd.Series, pd.DataFrame]:
-        summaries = summarize.compute_paper_summaries(review.corpus, encode=sentences.encode,
+        summaries = summarize.compute_paper_summaries(frame, encode=sentences.encode,
                                                       progress=s["progress"])
         extra: dict[str, Any] = {}
         if rerank is not None:
             extra = {"rerank": rerank.encode,
-                     "paper_vectors": dict(zip(review.corpus["id"], review.embeddings))}
-        syntheses = summarize.compute_syntheses(review.corpus, papers, review.topics.topics,
+                     "paper_vectors": dict(zip(frame["id"], review.embeddings))}
+        syntheses = summarize.compute_syntheses(frame, papers, review.topics.topics,
                                                 refs=review.ref_numbers, encode=sentences.encode,
                                                 max_sentences=s["synthesis_sentences"],
                                                 progress=s["progress"], **extra)
@@ -295,10 +295,11 @@ def write_outputs(review: Review) -> None:
     out = review.output_dir
     with review.timer("write"):
         out.mkdir(parents=True, exist_ok=True)
-        review.languages = detect_languages(review.corpus)
+        papers = review.corpus.papers
+        review.languages = detect_languages(papers)
         review.outputs["papers"] = report.write_papers_csv(
-            out / "papers.csv", review.corpus, review.topics.papers, review.summaries, review.refs,
-            languages=dict(zip(review.corpus["id"].astype(str), review.languages)))
+            out / "papers.csv", papers, review.topics.papers, review.summaries, review.refs,
+            languages=dict(zip(papers["id"].astype(str), review.languages)))
         review.outputs["topics"] = report.write_topics_csv(out / "topics.csv", review.topics.topics,
                                                            review.syntheses)
         review.outputs.update(report.write_corpus_exports(out, review.corpus))
@@ -330,8 +331,10 @@ def describe_embedding(review: Review) -> str:
     """One line for the appendix: model, device, and how many papers were embedded how fast.
 
     >>> from litscope.embed import Embedder
+    >>> from litscope.corpus import Corpus
     >>> r = Review(settings={}, files=[], output_dir=Path("."), embedder=Embedder(progress=False),
-    ...            corpus=pd.DataFrame({"id": ["a", "b"]}), papers_embedded=2, papers_per_second=14.2)
+    ...            corpus=Corpus.from_frame(pd.DataFrame({"id": ["a", "b"]})), papers_embedded=2,
+    ...            papers_per_second=14.2)
     >>> describe_embedding(r)
     'all-MiniLM-L6-v2 (2 papers embedded at 14.2 docs/s, 0 from the cache)'
     """

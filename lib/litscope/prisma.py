@@ -7,14 +7,16 @@ screened. The counts add up: identified = duplicates removed + not readable + sc
 
 Examples
 --------
->>> import pandas as pd
->>> from litscope.schema import to_frame
+>>> from litscope.corpus import Corpus, concat
 >>> from litscope.dedupe import deduplicate
+>>> from litscope.records import SkippedRecord
+>>> from litscope.schema import to_frame
 >>> a = to_frame([{"title": "T1", "doi": "10.1000/1"}, {"title": "T2"}], source_format="ris",
 ...              source_file="scopus.ris")
 >>> b = to_frame([{"title": "T1", "doi": "10.1000/1"}], source_format="csv", source_file="wos.csv")
->>> df = pd.concat([a, b], ignore_index=True)
->>> counts = compute_prisma_identification(df, deduplicate(df), skipped=[{"file": "wos.csv"}])
+>>> corpus = concat([Corpus.from_frame(a), Corpus.from_frame(b)])
+>>> corpus = corpus.replace(skipped=(SkippedRecord("wos.csv", 2, 5, "no title"),))
+>>> counts = compute_prisma_identification(deduplicate(corpus))
 >>> counts[["key", "source", "n"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
 [['identified_source', 'scopus.ris', 2], ['identified_source', 'wos.csv', 2], ['identified', '', 4],
  ['duplicates', '', 1], ['not_readable', '', 1], ['screened', '', 2]]
@@ -25,10 +27,10 @@ from __future__ import annotations
 import html
 import os
 from collections import Counter
-from typing import Any, Iterable
-
 import pandas as pd
 
+from .corpus import Corpus
+from .counts import compute_record_counts
 from .errors import ParameterError
 
 __all__ = ["compute_prisma_identification", "plot_prisma_flow"]
@@ -39,32 +41,15 @@ MAX_SOURCES_SHOWN = 12
 _COLUMNS = ["stage", "key", "label", "source", "n"]
 
 
-def _skipped_files(skipped: Any) -> list[str]:
-    """The file of each record not loaded, from a list of dicts/SkippedRecords or a DataFrame."""
-    if skipped is None:
-        return []
-    if isinstance(skipped, pd.DataFrame):
-        return ["" if f is None or f != f else str(f) for f in skipped.get("file", pd.Series(dtype=object))]
-    out = []
-    for item in skipped:
-        f = item.get("file") if isinstance(item, dict) else getattr(item, "file", None)
-        out.append("" if f is None else str(f))
-    return out
-
-
-def compute_prisma_identification(df_before: pd.DataFrame, merged: pd.DataFrame,
-                                  skipped: Iterable[Any] | pd.DataFrame | None = None) -> pd.DataFrame:
+def compute_prisma_identification(corpus: Corpus) -> pd.DataFrame:
     """Counts of the PRISMA 2020 identification stage.
 
     Parameters
     ----------
-    df_before : pandas.DataFrame
-        The records as loaded (e.g. :func:`litscope.load`), before de-duplication.
-    merged : pandas.DataFrame
-        The de-duplicated records (:func:`litscope.dedupe.deduplicate` of ``df_before``).
-    skipped : list of dict or SkippedRecord, or DataFrame, optional
-        Records that could not be read (each with a ``file``); defaults to
-        ``df_before.attrs["skipped"]``.
+    corpus : Corpus
+        The de-duplicated corpus (:func:`litscope.dedupe.deduplicate` of :func:`litscope.load`);
+        its records, skipped records and papers are counted by
+        :func:`litscope.counts.compute_record_counts`.
 
     Returns
     -------
@@ -77,30 +62,17 @@ def compute_prisma_identification(df_before: pd.DataFrame, merged: pd.DataFrame,
     Raises
     ------
     ParameterError
-        When ``merged`` cannot come from ``df_before`` (more records, or its ``merged_from``
+        When the papers cannot come from the records (more papers, or their ``merged_from``
         lists do not account for every record).
     """
-    if skipped is None:
-        skipped = df_before.attrs.get("skipped", [])
-    skipped_files = _skipped_files(skipped)
-    n_before, n_after = len(df_before), len(merged)
-    if n_after > n_before:
-        raise ParameterError(f"the merged frame has more records ({n_after}) than the frame before "
-                             f"de-duplication ({n_before}); pass the frame that was de-duplicated")
-    if "merged_from" in merged.columns:
-        accounted = int(sum(len(m) for m in merged["merged_from"]))
-        if accounted != n_before:
-            raise ParameterError(f"merged_from lists {accounted} records but the frame before "
-                                 f"de-duplication has {n_before}; pass the frame that was de-duplicated")
-    per_source = Counter(str(f) for f in df_before["source_file"]) + Counter(skipped_files)
-    rows = [("identification", "identified_source", "Records identified", f, per_source[f])
-            for f in sorted(per_source)]
-    identified = n_before + len(skipped_files)
+    counts = compute_record_counts(corpus)
+    rows = [("identification", "identified_source", "Records identified", s.file, s.identified)
+            for s in counts.sources if s.identified]
     rows += [
-        ("identification", "identified", "Records identified from databases", "", identified),
-        ("removed", "duplicates", "Duplicate records removed", "", n_before - n_after),
-        ("removed", "not_readable", "Records not readable", "", len(skipped_files)),
-        ("screening", "screened", "Records screened", "", n_after),
+        ("identification", "identified", "Records identified from databases", "", counts.identified),
+        ("removed", "duplicates", "Duplicate records removed", "", counts.duplicates),
+        ("removed", "not_readable", "Records not readable", "", counts.not_loaded),
+        ("screening", "screened", "Records screened", "", counts.papers),
     ]
     out = pd.DataFrame(rows, columns=_COLUMNS)
     out["n"] = out["n"].astype("int64")

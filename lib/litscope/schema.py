@@ -22,7 +22,6 @@ import hashlib
 import html
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
 import pandas as pd
@@ -30,6 +29,7 @@ import pandas as pd
 from .bibfields import normalize_biblio
 from .controls import removal_note, scrub_record
 from .errors import SchemaError
+from .records import FileRecords, Note, SkippedRecord
 
 #: Column name -> short description. The order is the column order of every frame.
 FIELDS: dict[str, str] = {
@@ -57,19 +57,6 @@ COLUMNS: list[str] = list(FIELDS)
 LIST_COLUMNS = ("authors", "keywords")
 STRING_COLUMNS = ("id", "title", "abstract", "venue", "volume", "issue", "pages", "isbn", "issn", "doi",
                   "arxiv_id", "pmid", "url", "source_format", "source_file")
-
-
-@dataclass
-class SkippedRecord:
-    """A record a reader could not load, kept so nothing is dropped silently."""
-
-    file: str
-    record: int | None
-    line: int | None
-    reason: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "record": self.record, "line": self.line, "reason": self.reason}
 
 
 # ---------------------------------------------------------------- normalisers
@@ -313,9 +300,10 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def to_frame(records: Iterable[Mapping[str, Any]], *, source_format: str, source_file: Any,
-             skipped: Iterable[SkippedRecord] = ()) -> pd.DataFrame:
-    """Build a canonical frame from raw record dicts, as every reader does.
+def to_file_records(records: Iterable[Mapping[str, Any]], *, source_format: str, source_file: Any,
+                    skipped: Iterable[SkippedRecord] = (), notes: Iterable[Note] = (), encoding: str = "",
+                    details: Mapping[str, Any] | None = None) -> FileRecords:
+    """Build a reader's result from raw record dicts, as every reader does.
 
     Parameters
     ----------
@@ -330,16 +318,29 @@ def to_frame(records: Iterable[Mapping[str, Any]], *, source_format: str, source
     source_file : str or path-like
         File the records came from.
     skipped : iterable of SkippedRecord
-        Records the reader could not load; stored in ``df.attrs["skipped"]`` with any record
-        whose whole text was control characters.
+        Records the reader could not load.
+    notes : iterable of Note
+        The reader's notes about records it read.
+    encoding : str
+        Text encoding the reader used.
+    details : mapping, optional
+        Reader-specific facts (see :class:`litscope.records.FileRecords`).
 
     Returns
     -------
-    pandas.DataFrame
-        Columns :data:`COLUMNS`; ``attrs["skipped"]`` a list of dicts; ``attrs["notes"]`` one
-        dict (file, record, line, note) per record that had control characters removed."""
+    FileRecords
+        ``frame`` with columns :data:`COLUMNS`; ``skipped`` adds any record whose whole text
+        was control characters, in record order; ``notes`` adds one note per record that had
+        control characters removed, and is sorted by record.
+
+    Examples
+    --------
+    >>> result = to_file_records([{"title": "T\\x07"}, {"title": "\\x00"}], source_format="ris", source_file="a.ris")
+    >>> len(result), [s.record for s in result.skipped], [n.note for n in result.notes]
+    (1, [2], ['removed 1 control character from title'])
+    """
     rows = []
-    notes = []
+    removal_notes = []
     skipped = list(skipped)
     for position, raw in enumerate(records, start=1):
         raw, removed = scrub_record(raw)
@@ -355,14 +356,22 @@ def to_frame(records: Iterable[Mapping[str, Any]], *, source_format: str, source
         rec["source_record"] = number
         rows.append(rec)
         if removed:
-            notes.append({"file": str(source_file), "record": number, "line": line,
-                          "note": removal_note(removed)})
+            removal_notes.append(Note(str(source_file), number, line, removal_note(removed)))
     df = pd.DataFrame(rows, columns=COLUMNS) if rows else empty_frame()
     if rows:
         df = _typed(df)
-    df.attrs["skipped"] = [s.as_dict() for s in sorted(skipped, key=lambda s: s.record or 0)]
-    df.attrs["notes"] = notes
-    return df
+    return FileRecords(df, skipped=sorted(skipped, key=lambda s: s.record or 0),
+                       notes=sorted([*notes, *removal_notes], key=lambda n: n.record or 0),
+                       encoding=encoding, details=details or {})
+
+
+def to_frame(records: Iterable[Mapping[str, Any]], *, source_format: str, source_file: Any) -> pd.DataFrame:
+    """The canonical frame of raw record dicts: the ``frame`` of :func:`to_file_records`.
+
+    For frames built in code (tests, examples); readers use :func:`to_file_records`, which
+    also lists the records left out and the notes.
+    """
+    return to_file_records(records, source_format=source_format, source_file=source_file).frame
 
 
 def validate(df: pd.DataFrame) -> pd.DataFrame:

@@ -51,18 +51,21 @@ review = pipeline.run(input_files, output_dir=out_dir, seed=seed, n_topics=n_top
                       min_topic_size=min_topic_size, synthesis_sentences=synthesis_sentences,
                       deduplicate=deduplicate, embedder=embedder, dask=dask, cache=cache, progress=True,
                       timer=timer)
-records, corpus, result = review.records, review.corpus, review.topics
+# One Corpus threads the review: records as loaded, papers after de-duplication, load report,
+# skipped records, notes and duplicate clusters.
+corpus, result = review.corpus, review.topics
 refs, summaries, syntheses = review.refs, review.summaries, review.syntheses
 
 # %%
 report.display_title(title, research_question=research_question, inputs=input_files,
-                     df=records, merged=corpus, n_topics=len(result.topics))
+                     corpus=corpus, n_topics=len(result.topics))
 
 # %%
 # Edge corpora (one paper, titles only, another language) say what they cannot give.
 from litscope import caveats
 
-caveats.display_caveats(caveats.compute_corpus_caveats(corpus, result, syntheses, languages=review.languages))
+caveats.display_caveats(caveats.compute_corpus_caveats(corpus.papers, result, syntheses,
+                                                      languages=review.languages))
 
 # %% [markdown]
 # ## Corpus overview
@@ -70,7 +73,7 @@ caveats.display_caveats(caveats.compute_corpus_caveats(corpus, result, syntheses
 # This section accounts for every record in the inputs: how many were read from each file, which could not be read and why, which were merged as duplicates, and how the remaining papers are distributed over time and over sources. Nothing is dropped silently: a record that is not part of the review is listed here.
 
 # %%
-report.display_corpus_overview(records, corpus)
+report.display_corpus_overview(corpus)
 
 # %% [markdown]
 # ### De-duplication
@@ -79,21 +82,21 @@ report.display_corpus_overview(records, corpus)
 
 # %%
 with timer("figures"):
-    report.display_dedupe(records, corpus)
+    report.display_dedupe(corpus)
 
 # %% [markdown]
 # ### Papers per year
 
 # %%
 with timer("figures"):
-    report.display_years(corpus)
+    report.display_years(corpus.papers)
 
 # %% [markdown]
 # ### Sources and venues
 
 # %%
 with timer("figures"):
-    report.display_sources(corpus)
+    report.display_sources(corpus.papers)
 
 # %% [markdown]
 # ## Topic overview
@@ -111,7 +114,7 @@ with timer("figures"):
 
 # %%
 with timer("figures"):
-    report.display_topic_map(result, corpus, refs)
+    report.display_topic_map(result, corpus.papers, refs)
 
 # %% [markdown]
 # ### Similarity between topics
@@ -127,20 +130,20 @@ with timer("figures"):
 
 # %%
 with timer("figures"):
-    report.display_topics_over_time(result, corpus)
+    report.display_topics_over_time(result, corpus.papers)
 
 # %% [markdown]
 # The next sections take the topics one at a time, largest first. Each opens with its key phrases and an extractive synthesis: a few sentences chosen from the topic's abstracts to cover its main lines while avoiding repetition, each followed by the number of the paper it comes from in the reference list. A table then lists every paper of the topic with a one-sentence summary taken from its abstract.
 
 # %%
 with timer("figures"):
-    report.display_topic_sections(result, corpus, syntheses, summaries, refs)
+    report.display_topic_sections(result, corpus.papers, syntheses, summaries, refs)
 
 # %% [markdown]
 # ## Unassigned papers
 
 # %%
-report.display_unassigned(result, corpus, summaries, refs)
+report.display_unassigned(result, corpus.papers, summaries, refs)
 
 # %% [markdown]
 # ## References
@@ -154,6 +157,6 @@ report.display_references(refs)
 # Running the review again with the same inputs, parameters and software gives the same topics, syntheses and reference numbers. The tables below record everything that determines the result. Written next to this report: `papers.csv` (one row per paper: reference number, topic, summary, source), `topics.csv` (labels, key phrases, syntheses), the reviewed corpus as `corpus.bib`, `corpus.ris` and `corpus.csv` for reference managers and screening tools, and `duplicates.csv`, the audit trail of every merged duplicate.
 
 # %%
-report.display_appendix(parameters, df=records, timer=timer, model=pipeline.describe_embedding(review),
+report.display_appendix(parameters, corpus=corpus, timer=timer, model=pipeline.describe_embedding(review),
                         topic_params=result.params)
 pipeline.write_run_stats(review)

@@ -1,46 +1,45 @@
-"""Record counts of a corpus: records loaded, not loaded, merged, unique papers."""
+"""The corpus overview: records loaded, not loaded, merged, unique papers, abstracts and years."""
 
 from __future__ import annotations
 
 import pandas as pd
+
+from ..corpus import Corpus
+from ..counts import compute_record_counts
 
 
 def _has_text(series: pd.Series) -> pd.Series:
     return series.fillna("").astype(str).str.strip() != ""
 
 
-def compute_corpus_overview(df: pd.DataFrame, merged: pd.DataFrame | None = None) -> pd.DataFrame:
+def compute_corpus_overview(corpus: Corpus) -> pd.DataFrame:
     """Counts describing a corpus, one row per measure (measure, value).
 
-    Parameters
-    ----------
-    df : pandas.DataFrame
-        Records as loaded (``attrs["skipped"]`` and ``attrs["load_report"]`` are read when present).
-    merged : pandas.DataFrame, optional
-        One row per paper after de-duplication; ``df`` when omitted.
+    The record counts come from :func:`litscope.counts.compute_record_counts`.
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> df = pd.DataFrame({"id": ["a", "b", "c"], "abstract": ["x", "", "y"],
-    ...                    "year": pd.array([2019, None, 2021], dtype="Int64")})
-    >>> ov = compute_corpus_overview(df, df.iloc[:2])
-    >>> dict(zip(ov["measure"], ov["value"]))["Unique papers"]
-    2
+    >>> from litscope.corpus import Corpus
+    >>> from litscope.dedupe import deduplicate
+    >>> from litscope.schema import to_frame
+    >>> df = to_frame([{"title": "A", "doi": "10.1000/a", "year": 2019}, {"title": "A", "doi": "10.1000/a"},
+    ...                {"title": "B", "abstract": "x", "year": 2021}], source_format="ris", source_file="a.ris")
+    >>> ov = compute_corpus_overview(deduplicate(Corpus.from_frame(df)))
+    >>> {k: v for k, v in zip(ov["measure"], ov["value"]) if k.startswith(("Unique", "Duplicate", "Publication"))}
+    {'Duplicate records merged': 1, 'Unique papers': 2, 'Publication years': '2019–2021'}
     """
-    merged = df if merged is None else merged
-    skipped = df.attrs.get("skipped", []) or []
-    report = df.attrs.get("load_report", []) or []
-    years = pd.to_numeric(pd.Series(merged["year"], dtype="object"), errors="coerce").dropna().astype(int)
-    with_abs = int(_has_text(merged["abstract"]).sum()) if "abstract" in merged else 0
+    counts = compute_record_counts(corpus)
+    papers = corpus.papers
+    years = pd.to_numeric(pd.Series(papers["year"], dtype="object"), errors="coerce").dropna().astype(int)
+    with_abs = int(_has_text(papers["abstract"]).sum()) if "abstract" in papers else 0
     rows = [
-        ("Input files", len(report) if report else (df["source_file"].nunique() if "source_file" in df else 0)),
-        ("Records loaded", len(df)),
-        ("Records not loaded (see load report)", len(skipped)),
-        ("Duplicate records merged", len(df) - len(merged)),
-        ("Unique papers", len(merged)),
+        ("Input files", counts.input_files),
+        ("Records loaded", counts.loaded),
+        ("Records not loaded (see load report)", counts.not_loaded),
+        ("Duplicate records merged", counts.duplicates),
+        ("Unique papers", counts.papers),
         ("Papers with an abstract", with_abs),
-        ("Papers without an abstract", len(merged) - with_abs),
+        ("Papers without an abstract", counts.papers - with_abs),
         ("Papers with a known year", int(len(years))),
         ("Publication years", f"{years.min()}–{years.max()}" if len(years) else "not given in the inputs"),
     ]

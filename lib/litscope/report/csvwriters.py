@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .. import csvsafe
+from ..corpus import Corpus
 from .inputs import _display_path
 from .references import _ref_map, _year_text
 
@@ -94,12 +95,13 @@ def write_topics_csv(path: str | os.PathLike, topics: pd.DataFrame,
     return path
 
 
-def write_corpus_exports(out_dir: str | os.PathLike, merged: pd.DataFrame) -> dict[str, Path]:
+def write_corpus_exports(out_dir: str | os.PathLike, corpus: Corpus) -> dict[str, Path]:
     """Write the reviewed corpus for reference managers and screening tools, and the audit trail.
 
     ``corpus.bib``, ``corpus.ris`` and ``corpus.csv`` hold one record per paper after
     de-duplication (each with the source records it was merged from); ``duplicates.csv``
-    lists every duplicate cluster with the reason it was merged (empty when none).
+    lists every duplicate cluster with the reason it was merged (empty when none, or when
+    duplicates were not merged).
 
     Returns
     -------
@@ -108,6 +110,7 @@ def write_corpus_exports(out_dir: str | os.PathLike, merged: pd.DataFrame) -> di
     """
     from .. import dedupe, export
 
+    merged = corpus.papers
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = {
@@ -115,7 +118,7 @@ def write_corpus_exports(out_dir: str | os.PathLike, merged: pd.DataFrame) -> di
         "ris": export.write_ris(merged, out / "corpus.ris"),
         "csv": export.write_csv(merged, out / "corpus.csv"),
     }
-    audit = dedupe.compute_dedupe_audit(merged) if merged.attrs.get("dedupe_done") else pd.DataFrame()
+    audit = dedupe.compute_dedupe_audit(corpus) if corpus.deduplicated else pd.DataFrame()
     csvsafe.write_frame(audit, out / "duplicates.csv")
     written["duplicates"] = out / "duplicates.csv"
     return written

@@ -6,6 +6,7 @@ from typing import Any, Mapping
 
 import pandas as pd
 
+from ..corpus import Corpus
 from .html import _display_html, _plural
 from .references import _ref_map
 from .sections import appendix_html, corpus_overview_html, dedupe_html, references_html, title_html
@@ -17,23 +18,19 @@ def display_title(report_title: str, **kwargs: Any) -> None:
     _display_html(title_html(report_title, **kwargs))
 
 
-def display_corpus_overview(df: pd.DataFrame, merged: pd.DataFrame | None = None) -> None:
+def display_corpus_overview(corpus: Corpus) -> None:
     """Show :func:`corpus_overview_html`."""
-    _display_html(corpus_overview_html(df, merged))
+    _display_html(corpus_overview_html(corpus))
 
 
-def display_dedupe(df: pd.DataFrame, merged: pd.DataFrame) -> None:
+def display_dedupe(corpus: Corpus) -> None:
     """Show the de-duplication summary and the PRISMA flow."""
-    from .. import figures
+    from .. import figures, prisma
+    from ..counts import compute_source_counts
 
-    from .. import prisma
-    from ..dedupe import compute_source_counts
-
-    counts = compute_source_counts(df, merged) if merged.attrs.get("dedupe_done", False) else None
-    _display_html(dedupe_html(df, merged, counts))
-    skipped = pd.DataFrame(df.attrs.get("skipped", []) or [], columns=["file", "record", "line", "reason"])
-    flow = prisma.compute_prisma_identification(df, merged, skipped)
-    figures.show(prisma.plot_prisma_flow(flow))
+    counts = compute_source_counts(corpus) if corpus.deduplicated else None
+    _display_html(dedupe_html(corpus, counts))
+    figures.show(prisma.plot_prisma_flow(prisma.compute_prisma_identification(corpus)))
 
 
 def display_years(df: pd.DataFrame) -> None:

@@ -10,6 +10,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from ..corpus import Corpus
 from .counts import compute_corpus_overview
 from .html import CSS, _esc, _plural, html_table
 from .inputs import _display_path
@@ -17,19 +18,17 @@ from .provenance import compute_environment, input_hashes
 from .references import REFERENCE_ORDER, _year_text
 
 
-def _input_names(df: pd.DataFrame, inputs: Sequence[str] | None) -> list[str]:
-    report = df.attrs.get("load_report", []) or []
-    if report:
-        return [_display_path(r["file"]) for r in report]
+def _input_names(corpus: Corpus, inputs: Sequence[str] | None) -> list[str]:
+    if corpus.load_entries:
+        return [_display_path(e.file) for e in corpus.load_entries]
     return [_display_path(i) for i in (inputs or [])]
 
 
 def title_html(report_title: str, *, research_question: str = "", inputs: Sequence[str] | None = None,
-               df: pd.DataFrame, merged: pd.DataFrame | None = None, n_topics: int | None = None,
-               generated: str | None = None) -> str:
+               corpus: Corpus, n_topics: int | None = None, generated: str | None = None) -> str:
     """Title (h1) and the Scope section: question, inputs, years covered, what the report contains."""
-    merged = df if merged is None else merged
-    files = _input_names(df, inputs)
+    merged = corpus.papers
+    files = _input_names(corpus, inputs)
     years = pd.to_numeric(pd.Series(merged["year"], dtype="object"), errors="coerce").dropna().astype(int)
     span = (f"The papers were published between {years.min()} and {years.max()} "
             f"({len(years)} of {len(merged)} papers have a known year)." if len(years)
@@ -42,7 +41,7 @@ def title_html(report_title: str, *, research_question: str = "", inputs: Sequen
         parts.append(f"<p><b>Research question.</b> {_esc(research_question.strip())}</p>")
     file_list = ", ".join(f"<code>{_esc(f)}</code>" for f in files) or "none"
     parts.append(f"<p><b>Inputs.</b> {_plural(len(files), 'file')}: {file_list}. "
-                 f"They hold {_plural(len(df), 'record')}, which after de-duplication give "
+                 f"They hold {_plural(len(corpus.records), 'record')}, which after de-duplication give "
                  f"{_plural(len(merged), 'unique paper')}. {span}</p>")
     topics_txt = f"{_plural(int(n_topics), 'topic')}" if n_topics else "topics"
     parts.append(
@@ -60,17 +59,17 @@ def title_html(report_title: str, *, research_question: str = "", inputs: Sequen
     return "".join(parts)
 
 
-def corpus_overview_html(df: pd.DataFrame, merged: pd.DataFrame | None = None) -> str:
+def corpus_overview_html(corpus: Corpus) -> str:
     """Counts table and the load report (with the records not loaded, when any)."""
-    ov = compute_corpus_overview(df, merged)
+    ov = compute_corpus_overview(corpus)
     parts = [html_table(ov, {"measure": "Measure", "value": "Count"}, numeric=["value"], narrow=True),
-             load_report_html(df)]
+             load_report_html(corpus)]
     return "".join(parts)
 
 
-def load_report_html(df: pd.DataFrame) -> str:
+def load_report_html(corpus: Corpus) -> str:
     """Records per input file, and every record that could not be loaded with its location and reason."""
-    report = pd.DataFrame(df.attrs.get("load_report", []) or [])
+    report = corpus.load_report()
     parts = ["<h3>Load report</h3>"]
     if report.empty:
         parts.append('<p class="ls-note">No load report is available for this corpus.</p>')
@@ -87,7 +86,7 @@ def load_report_html(df: pd.DataFrame) -> str:
                                 widths={"file": "34%", "format": "11%", "encoding": "10%", "records": "9%",
                                         "skipped": "10%", "note": "26%"},
                                 numeric=["records", "skipped"]))
-    skipped = pd.DataFrame(df.attrs.get("skipped", []) or [], columns=["file", "record", "line", "reason"])
+    skipped = corpus.skipped_records()
     if len(skipped):
         skipped = skipped.copy()
         skipped["file"] = [_display_path(f) for f in skipped["file"]]
@@ -105,16 +104,16 @@ def load_report_html(df: pd.DataFrame) -> str:
     return "".join(parts)
 
 
-def dedupe_html(df: pd.DataFrame, merged: pd.DataFrame, source_counts: pd.DataFrame | None = None,
-                max_groups: int = 40) -> str:
+def dedupe_html(corpus: Corpus, source_counts: pd.DataFrame | None = None, max_groups: int = 40) -> str:
     """What de-duplication did: how many records were merged, and which."""
-    n_dup = len(df) - len(merged)
+    merged = corpus.papers
+    n_dup = len(corpus.records) - len(merged)
     parts = []
-    if not merged.attrs.get("dedupe_done", True):
-        why = merged.attrs.get("dedupe_note") or "it was not requested"
+    if not corpus.deduplicated:
+        why = corpus.dedupe_note or "it was not requested"
         parts.append(f"<p>No de-duplication was done: {why}. Every record is treated as a separate paper.</p>")
         return "".join(parts)
-    parts.append(f"<p>The {_plural(len(df), 'record')} were compared by identifier (DOI, arXiv id, PubMed id) "
+    parts.append(f"<p>The {_plural(len(corpus.records), 'record')} were compared by identifier (DOI, arXiv id, PubMed id) "
                  "and by normalised title, year and first author; records of the same work were merged into one "
                  + (f"paper. {_plural(n_dup, 'duplicate record')} {'was' if n_dup == 1 else 'were'} merged, leaving "
                     f"{_plural(len(merged), 'unique paper')}.</p>" if n_dup else
@@ -163,7 +162,7 @@ def references_html(refs: pd.DataFrame) -> str:
 
 
 def appendix_html(parameters: Mapping[str, Any], *, files: Sequence[str] | None = None,
-                  df: pd.DataFrame | None = None, timer: Any = None, model: str | None = None,
+                  corpus: Corpus | None = None, timer: Any = None, model: str | None = None,
                   topic_params: Mapping[str, Any] | None = None,
                   environment: pd.DataFrame | None = None) -> str:
     """Parameters, input checksums, package versions, embedding model, seed and stage timings."""
@@ -186,8 +185,8 @@ def appendix_html(parameters: Mapping[str, Any], *, files: Sequence[str] | None 
         parts.append(html_table(pd.DataFrame(settings, columns=["setting", "value"]),
                                 {"setting": "Setting", "value": "Value"}, narrow=True))
     parts.append("<h3>Input files</h3>")
-    if df is not None and df.attrs.get("load_report"):
-        rep = pd.DataFrame(df.attrs["load_report"])
+    if corpus is not None and corpus.load_entries:
+        rep = corpus.load_report()
         hashes = pd.DataFrame({"file": [_display_path(f) for f in rep["file"]],
                                "sha256": rep.get("sha256", pd.Series([""] * len(rep)))})
     else:

@@ -5,13 +5,15 @@ Each format is one module in this package defining::
     FORMAT = "ris"                      # the reader's name
     EXTENSIONS = (".ris",)              # typical extensions (a hint, never required)
     def sniff(sample: Sample) -> float  # 0.0 (not mine) .. 1.0 (certainly mine)
-    def read_ris(path, *, errors="skip", **options) -> pandas.DataFrame
+    def read_ris(path, *, errors="skip", **options) -> FileRecords
 
 Adding a format is adding such a module; the registry finds it by itself.
 
-Readers return frames in the canonical schema (:mod:`litscope.schema`). Records they cannot
-read are listed in ``df.attrs["skipped"]`` (``errors="skip"``, the default) or raise
-:class:`~litscope.errors.RecordError` (``errors="raise"``).
+Readers return a :class:`~litscope.records.FileRecords`: a frame in the canonical schema
+(:mod:`litscope.schema`, built by :func:`~litscope.schema.to_file_records`), the records
+they could not read in ``skipped`` (``errors="skip"``, the default; ``errors="raise"`` raises
+:class:`~litscope.errors.RecordError` instead), their ``notes``, the ``encoding`` used and
+reader-specific ``details``. :func:`load` gathers them into a :class:`~litscope.corpus.Corpus`.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ from typing import Any, Callable, Iterable, Sequence
 import pandas as pd
 
 from ..errors import FormatDetectionError, InputError, NoRecordsError, RecordError
-from ..schema import COLUMNS, empty_frame, validate
+from ..records import FileRecords, LoadEntry, Note, SkippedRecord, load_report_frame, skipped_frame
+from ..corpus import Corpus, combine_frames
 from ._io import PathOrBuffer, Sample, as_buffer, read_bytes, source_name
 
 __all__ = ["Reader", "readers", "detect_format", "load", "read", "load_report", "skipped_records"]
@@ -47,7 +50,7 @@ class Reader:
     format: str
     extensions: tuple[str, ...]
     sniff: Callable[[Sample], float]
-    read: Callable[..., pd.DataFrame]
+    read: Callable[..., FileRecords]
     module: ModuleType
 
 
@@ -105,7 +108,9 @@ def detect_format(source: PathOrBuffer | Sample) -> str:
     if not scores or scores[0][0] < MIN_SCORE:
         known = ", ".join(sorted(readers()))
         raise FormatDetectionError(
-            f"unrecognised format (readable formats: {known}); pass format=... to force one",
+            f"unrecognised format (readable formats: {known}); in Python, force one with "
+            "litscope.load(..., format='ris') or litscope.read(..., format='ris'); 'litscope review' "
+            "detects formats from the content only ('litscope formats' lists what each reader expects)",
             file=sample.name)
     return scores[0][1]
 
@@ -129,15 +134,20 @@ def _sample(source: PathOrBuffer) -> Sample:
 
 
 def read(source: PathOrBuffer, *, format: str | None = None, errors: str = "skip",
-         **options: Any) -> pd.DataFrame:
+         **options: Any) -> FileRecords:
     """Read one file (or file-like) with the reader for its detected (or given) format.
+
+    Returns
+    -------
+    FileRecords
+        The reader's result: ``frame``, ``skipped``, ``notes``, ``encoding``, ``details``.
 
     Examples
     --------
     >>> import io
-    >>> df = read(io.BytesIO(b"TY  - JOUR\\nTI  - A title\\nER  - \\n"))
-    >>> df["title"].tolist()
-    ['A title']
+    >>> result = read(io.BytesIO(b"TY  - JOUR\\nTI  - A title\\nER  - \\n"))
+    >>> result.frame["title"].tolist(), result.encoding
+    (['A title'], 'utf-8')
     """
     if format is None:
         if isinstance(source, (str, os.PathLike)):
@@ -199,8 +209,8 @@ def expand_inputs(inputs: PathOrBuffer | Sequence[PathOrBuffer]) -> list[PathOrB
 
 
 def load(inputs: PathOrBuffer | Sequence[PathOrBuffer], *, format: str | None = None,
-         errors: str = "skip", progress: bool = False) -> pd.DataFrame:
-    """Load literature records from files, folders or glob patterns into one canonical frame.
+         errors: str = "skip", progress: bool = False) -> Corpus:
+    """Load literature records from files, folders or glob patterns into one :class:`Corpus`.
 
     The format of each file is detected from its content. Files in a folder that no reader
     recognises are listed in the load report rather than failing the load; a file named
@@ -220,11 +230,12 @@ def load(inputs: PathOrBuffer | Sequence[PathOrBuffer], *, format: str | None = 
 
     Returns
     -------
-    pandas.DataFrame
-        Canonical columns, sorted by source file then record number, ids unique.
-        ``attrs["load_report"]``: one dict per file (file, format, records, skipped, sha256, error).
-        ``attrs["skipped"]``: one dict per record not loaded (file, record, line, reason).
-        ``attrs["notes"]``: things read but worth knowing (file, record, line, note), e.g. a missing crossref parent.
+    Corpus
+        ``records`` (and, before de-duplication, ``papers``): canonical columns, sorted by
+        source file then record number, ids unique. ``load_entries``: one
+        :class:`~litscope.records.LoadEntry` per file (file, format, records, skipped, encoding,
+        sha256, error). ``skipped``: one :class:`~litscope.records.SkippedRecord` per record
+        not loaded. ``notes``: things read but worth knowing, e.g. a missing crossref parent.
 
     Raises
     ------
@@ -237,9 +248,11 @@ def load(inputs: PathOrBuffer | Sequence[PathOrBuffer], *, format: str | None = 
     Examples
     --------
     >>> import io
-    >>> df = load([io.BytesIO(b"TY  - JOUR\\nTI  - A title\\nPY  - 2020\\nER  - \\n")])
-    >>> df[["title", "year", "source_format"]].values.tolist()
+    >>> corpus = load([io.BytesIO(b"TY  - JOUR\\nTI  - A title\\nPY  - 2020\\nER  - \\n")])
+    >>> corpus.papers[["title", "year", "source_format"]].values.tolist()
     [['A title', 2020, 'ris']]
+    >>> corpus.load_report()[["format", "records", "skipped"]].values.tolist()
+    [['ris', 1, 0]]
     """
     if errors not in ("skip", "raise"):
         raise ValueError(f"errors must be 'skip' or 'raise', not {errors!r}")
@@ -247,9 +260,9 @@ def load(inputs: PathOrBuffer | Sequence[PathOrBuffer], *, format: str | None = 
                 if isinstance(p, (str, os.PathLike)) and Path(p).is_file()}
     files = expand_inputs(inputs)
     frames: list[pd.DataFrame] = []
-    report: list[dict[str, Any]] = []
-    skipped: list[dict[str, Any]] = []
-    notes: list[dict[str, Any]] = []
+    report: list[LoadEntry] = []
+    skipped: list[SkippedRecord] = []
+    notes: list[Note] = []
     iterator: Iterable[PathOrBuffer] = files
     if progress:
         from ..progress import bar
@@ -257,49 +270,39 @@ def load(inputs: PathOrBuffer | Sequence[PathOrBuffer], *, format: str | None = 
     for source in iterator:
         name = source_name(source)
         data = read_bytes(source)
-        entry: dict[str, Any] = {"file": name, "format": "", "records": 0, "skipped": 0,
-                                 "encoding": "", "sha256": hashlib.sha256(data).hexdigest(), "error": ""}
+        sha256 = hashlib.sha256(data).hexdigest()
         try:
             fmt = format or detect_format(Sample.from_bytes(name, data))
         except FormatDetectionError as exc:
             if isinstance(source, str) and os.path.abspath(source) in explicit:
                 raise
-            entry["error"] = exc.message
-            report.append(entry)
+            report.append(LoadEntry(name, sha256=sha256, error=exc.message))
             continue
-        entry["format"] = fmt
         named = not isinstance(source, str) or os.path.abspath(source) in explicit
         try:
-            df = read(as_buffer(data, name), format=fmt, errors=errors)
-            bad = list(df.attrs.get("skipped", []))
-            if len(df) == 0 and bad:
-                first = bad[0]
-                raise RecordError(f"no record could be read; first problem: {first['reason']}",
-                                  file=name, record=first.get("record"), line=first.get("line"))
+            result = read(as_buffer(data, name), format=fmt, errors=errors)
+            if len(result) == 0 and result.skipped:
+                first = result.skipped[0]
+                raise RecordError(f"no record could be read; first problem: {first.reason}",
+                                  file=name, record=first.record, line=first.line)
         except InputError as exc:
             # A file the user named fails loudly; one found while scanning a folder (an API
             # error feed, a file of unusable records) is listed in the report and the load goes on.
             if named or errors == "raise":
                 raise
-            entry["error"] = exc.message
-            skipped.append({"file": name, "record": exc.record, "line": exc.line, "reason": exc.message})
-            report.append(entry)
+            report.append(LoadEntry(name, fmt, sha256=sha256, error=exc.message))
+            skipped.append(SkippedRecord(name, exc.record, exc.line, exc.message))
             continue
-        entry.update(records=len(df), skipped=len(bad), encoding=df.attrs.get("encoding", ""))
-        report.append(entry)
-        skipped.extend(bad)
-        notes.extend({"file": name, "record": None, "line": None, **n} if isinstance(n, dict)
-                     else {"file": name, "record": None, "line": None, "note": str(n)}
-                     for n in df.attrs.get("notes", []))
-        frames.append(df)
+        report.append(LoadEntry(name, fmt, len(result), len(result.skipped), result.encoding, sha256))
+        skipped.extend(result.skipped)
+        notes.extend(result.notes)
+        frames.append(result.frame)
     frames = [f for f in frames if len(f)]
     if not frames:
-        raise NoRecordsError("no records could be loaded", file=", ".join(r["file"] for r in report) or None)
-    out = pd.concat(frames, ignore_index=True)[COLUMNS]
-    out = out.sort_values(["source_file", "source_record"], kind="stable").reset_index(drop=True)
-    out["id"] = _unique_ids(out["id"])
-    out.attrs = {"load_report": report, "skipped": skipped, "notes": notes}
-    return validate(out)
+        raise NoRecordsError("no records could be loaded", file=", ".join(r.file for r in report) or None)
+    records = combine_frames(frames)
+    return Corpus(papers=records, records=records, load_entries=tuple(report), skipped=tuple(skipped),
+                  notes=tuple(notes))
 
 
 def _as_list(inputs: Any) -> list[Any]:
@@ -308,23 +311,11 @@ def _as_list(inputs: Any) -> list[Any]:
     return list(inputs)
 
 
-def _unique_ids(ids: pd.Series) -> pd.Series:
-    """Suffix repeated ids ('-2', '-3', ...) in row order, so every record stays addressable."""
-    counts: dict[str, int] = {}
-    out = []
-    for value in ids:
-        n = counts.get(value, 0) + 1
-        counts[value] = n
-        out.append(value if n == 1 else f"{value}-{n}")
-    return pd.Series(out, index=ids.index, dtype=object)
+def load_report(corpus: Corpus) -> pd.DataFrame:
+    """The per-file load report of a corpus returned by :func:`load`, as a DataFrame."""
+    return load_report_frame(corpus.load_entries)
 
 
-def load_report(df: pd.DataFrame) -> pd.DataFrame:
-    """The per-file load report of a frame returned by :func:`load`, as a DataFrame."""
-    cols = ["file", "format", "records", "skipped", "encoding", "sha256", "error"]
-    return pd.DataFrame(df.attrs.get("load_report", []), columns=cols)
-
-
-def skipped_records(df: pd.DataFrame) -> pd.DataFrame:
+def skipped_records(source: Corpus | FileRecords) -> pd.DataFrame:
     """The records :func:`load` (or a reader) could not read, as a DataFrame."""
-    return pd.DataFrame(df.attrs.get("skipped", []), columns=["file", "record", "line", "reason"])
+    return skipped_frame(source.skipped)

@@ -391,7 +391,7 @@ def has_text(rec: Mapping[str, Any]) -> bool:
 
 
 def describe(mapping: ColumnMap) -> dict[str, list[str]]:
-    """Field -> the headers used for it, for ``df.attrs['columns']``."""
+    """Field -> the headers used for it, for a reader's ``details["columns"]``."""
     return {field: [h for _, h in cols] for field, cols in mapping.items()}
 
 

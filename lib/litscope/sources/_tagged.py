@@ -15,7 +15,7 @@ Examples
 >>> rec.first("TI"), rec.all("AU")
 ('A long title', ['Doe, J', 'Roe, R'])
 >>> df = finish([rec], lambda r: {"title": r.first("TI"), "source_record": r.number},
-...             name="x.txt", errors="skip", fmt="wos")
+...             name="x.txt", errors="skip", fmt="wos").frame
 >>> df[["title", "source_record"]].values.tolist()
 [['A long title', 1]]
 """
@@ -24,10 +24,10 @@ from __future__ import annotations
 
 from typing import Any, Callable, Collection, Pattern, Sequence
 
-import pandas as pd
 
 from ..errors import InputError, LitscopeError, ParameterError, RecordError
-from ..schema import SkippedRecord, clean_text, normalize_record, to_frame
+from ..records import FileRecords, SkippedRecord
+from ..schema import clean_text, normalize_record, to_file_records
 from ._io import PathOrBuffer, read_text, source_name
 
 
@@ -99,10 +99,10 @@ class TaggedRecord:
 
 
 def run_reader(path: PathOrBuffer, *, encoding: str | None, errors: str, fmt: str, format_label: str,
-               parse: Callable[[str, str, str], pd.DataFrame]) -> pd.DataFrame:
+               parse: Callable[[str, str, str], FileRecords]) -> FileRecords:
     """Decode ``path`` and hand its text to ``parse(text, name, errors)``, keeping the reader contract.
 
-    A file with nothing but white space is a valid, empty export: an empty frame, ``parse``
+    A file with nothing but white space is a valid, empty export: no records, ``parse``
     is not called.
 
     Parameters
@@ -118,12 +118,12 @@ def run_reader(path: PathOrBuffer, *, encoding: str | None, errors: str, fmt: st
     format_label : str
         The format as named in messages ("cannot parse as <format_label>: ...").
     parse : callable
-        ``parse(text, name, errors) -> DataFrame``.
+        ``parse(text, name, errors) -> FileRecords``.
 
     Returns
     -------
-    pandas.DataFrame
-        What ``parse`` returned, with ``attrs["encoding"]`` set to the encoding used.
+    FileRecords
+        What ``parse`` returned, with ``encoding`` set to the encoding used.
 
     Raises
     ------
@@ -137,7 +137,7 @@ def run_reader(path: PathOrBuffer, *, encoding: str | None, errors: str, fmt: st
     --------
     >>> import io
     >>> run_reader(io.BytesIO(b" \\n"), encoding=None, errors="skip", fmt="x", format_label="X",
-    ...            parse=lambda text, name, errors: 1 / 0).empty
+    ...            parse=lambda text, name, errors: 1 / 0).frame.empty
     True
     >>> try:
     ...     run_reader(io.BytesIO(b"x"), encoding=None, errors="skip", fmt="x", format_label="X",
@@ -152,27 +152,26 @@ def run_reader(path: PathOrBuffer, *, encoding: str | None, errors: str, fmt: st
     try:
         text, used = read_text(path, encoding=encoding)
         if not text.strip():
-            df = to_frame([], source_format=fmt, source_file=name)
+            result = to_file_records([], source_format=fmt, source_file=name)
         else:
-            df = parse(text, name, errors)
+            result = parse(text, name, errors)
     except LitscopeError:
         raise
     except Exception as exc:  # the reader contract: only litscope errors leave a reader
         raise InputError(f"cannot parse as {format_label}: {type(exc).__name__}: {exc}", file=name) from exc
-    df.attrs["encoding"] = used
-    return df
+    return result.replace(encoding=used)
 
 
 def finish(records: Sequence[TaggedRecord], to_row: Callable[[Any], dict[str, Any]], *, name: str,
-           errors: str, fmt: str, skipped: Sequence[SkippedRecord] = ()) -> pd.DataFrame:
-    """Rows from ``records`` as a canonical frame; records with neither title nor abstract are listed.
+           errors: str, fmt: str, skipped: Sequence[SkippedRecord] = ()) -> FileRecords:
+    """Rows from ``records`` as canonical records; those with neither title nor abstract are listed.
 
     Parameters
     ----------
     records : sequence of TaggedRecord
         The parsed records, in file order.
     to_row : callable
-        The format's field mapping: record -> raw row for :func:`litscope.schema.to_frame`.
+        The format's field mapping: record -> raw row for :func:`litscope.schema.to_file_records`.
     name : str
         The source file's name.
     errors : {'skip', 'raise'}
@@ -184,8 +183,8 @@ def finish(records: Sequence[TaggedRecord], to_row: Callable[[Any], dict[str, An
 
     Returns
     -------
-    pandas.DataFrame
-        Canonical records with ``attrs["skipped"]``.
+    FileRecords
+        Canonical records and the ``skipped`` ones.
 
     Raises
     ------
@@ -196,7 +195,7 @@ def finish(records: Sequence[TaggedRecord], to_row: Callable[[Any], dict[str, An
     --------
     >>> empty = TaggedRecord(1, 1)
     >>> finish([empty], lambda r: {"title": r.first("TI")}, name="x", errors="skip",
-    ...        fmt="ris").attrs["skipped"][0]["reason"]
+    ...        fmt="ris").skipped[0].reason
     'record has neither title nor abstract'
     """
     skipped = list(skipped)
@@ -211,7 +210,7 @@ def finish(records: Sequence[TaggedRecord], to_row: Callable[[Any], dict[str, An
             skipped.append(SkippedRecord(name, rec.number, rec.line, reason))
             continue
         rows.append(row)
-    return to_frame(rows, source_format=fmt, source_file=name, skipped=skipped)
+    return to_file_records(rows, source_format=fmt, source_file=name, skipped=skipped)
 
 
 def split_blocks(text: str, field: Pattern[str], *, opener: str,

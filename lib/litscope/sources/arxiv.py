@@ -17,7 +17,7 @@ Examples
 ...         b'<entry><id>http://arxiv.org/abs/2403.01234v2</id><title>A\\n  title</title>'
 ...         b'<summary>Text.</summary><published>2024-03-02T00:00:00Z</published>'
 ...         b'<author><name>Jane Doe</name></author><category term="cs.CL"/></entry></feed>')
->>> df = read_arxiv(io.BytesIO(feed))
+>>> df = read_arxiv(io.BytesIO(feed)).frame
 >>> df.loc[0, ["title", "arxiv_id", "venue"]].tolist(), df.loc[0, "authors"], int(df.loc[0, "year"])
 (['A title', '2403.01234', 'arXiv'], ['Doe, Jane'], 2024)
 """
@@ -28,10 +28,10 @@ import re
 from typing import Any
 from xml.etree.ElementTree import Element
 
-import pandas as pd
 
 from ..errors import FeedError, InputError, RecordError
-from ..schema import SkippedRecord, clean_text, to_frame
+from ..records import FileRecords, SkippedRecord, as_notes
+from ..schema import clean_text, to_file_records
 from ._io import PathOrBuffer, Sample, source_name
 from ._xml import Bad, element_text, local_name, root_element_name, xml_bytes, xml_records
 
@@ -98,7 +98,7 @@ def _entry(entry: Element) -> dict[str, Any]:
     }
 
 
-def read_arxiv(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "skip") -> pd.DataFrame:
+def read_arxiv(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "skip") -> FileRecords:
     """Read an arXiv API Atom feed.
 
     Parameters
@@ -109,12 +109,12 @@ def read_arxiv(path: PathOrBuffer, *, encoding: str | None = None, errors: str =
         Override the encoding the XML declares.
     errors : {'skip', 'raise'}
         An entry with neither title nor summary, or the damage in a truncated feed:
-        list it in ``attrs["skipped"]`` or raise.
+        list it in ``skipped`` or raise.
 
     Returns
     -------
-    pandas.DataFrame
-        Canonical records; ``attrs["total_results"]`` is the feed's
+    FileRecords
+        Canonical records (``frame``); ``details["total_results"]`` is the feed's
         ``opensearch:totalResults`` (None when absent).
 
     Raises
@@ -161,8 +161,5 @@ def read_arxiv(path: PathOrBuffer, *, encoding: str | None = None, errors: str =
     if result.root is not None:
         m = re.fullmatch(r"\d+", element_text(result.root.find(f"{OPENSEARCH}totalResults")))
         total = int(m.group(0)) if m else None
-    df = to_frame(records, source_format=FORMAT, source_file=name, skipped=skipped)
-    df.attrs["encoding"] = used
-    df.attrs["total_results"] = total
-    df.attrs["notes"] = result.notes
-    return df
+    return to_file_records(records, source_format=FORMAT, source_file=name, skipped=skipped,
+                           notes=as_notes(result.notes, name), encoding=used, details={"total_results": total})

@@ -7,10 +7,10 @@ missing commas between fields, one-line entries, nested braces and entries witho
 LaTeX accents and commands become Unicode (pylatexenc) and protection braces are removed.
 
 An entry that cannot be parsed (unbalanced braces, a value running into the next entry) is
-listed in ``attrs["skipped"]`` with its line, and parsing resumes at the next ``@``. An entry
+listed in ``skipped`` with its line, and parsing resumes at the next ``@``. An entry
 with neither title nor abstract is skipped too, with that reason. Things read but worth
 knowing (a crossref parent that is missing or a cycle, text ignored inside an entry, an
-undefined macro) are listed in ``attrs["notes"]`` and the entry is kept. Parsing is linear in
+undefined macro) are listed in the ``notes`` and the entry is kept. Parsing is linear in
 the file, and ``@string`` expansion has a budget (a "billion laughs" chain of doubling macros is
 not expanded; the entry is listed). LaTeX and name helpers live in :mod:`._bibtext`.
 
@@ -18,7 +18,7 @@ Examples
 --------
 >>> import io
 >>> bib = b'@string{j = "Nice Journal"}\\n@article{k, title = {{\\\\"U}ber {BERT}}, journal = j, year = 2020}'
->>> df = read_bibtex(io.BytesIO(bib))
+>>> df = read_bibtex(io.BytesIO(bib)).frame
 >>> df.loc[0, "title"], df.loc[0, "venue"], int(df.loc[0, "year"])
 ('Über BERT', 'Nice Journal', 2020)
 """
@@ -30,10 +30,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-import pandas as pd
 
 from ..errors import ParameterError, RecordError
-from ..schema import SkippedRecord, to_frame
+from ..records import FileRecords, SkippedRecord, as_notes
+from ..schema import to_file_records
 from ._bibtext import _plain_identifier, latex_to_text, parse_names
 from ._columns import has_text
 from ._io import PathOrBuffer, Sample, read_text, source_name
@@ -440,7 +440,7 @@ def sniff(sample: Sample) -> float:
     return 0.5
 
 
-def read_bibtex(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "skip") -> pd.DataFrame:
+def read_bibtex(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "skip") -> FileRecords:
     """Read a BibTeX/BibLaTeX file.
 
     Parameters
@@ -455,8 +455,8 @@ def read_bibtex(path: PathOrBuffer, *, encoding: str | None = None, errors: str 
 
     Returns
     -------
-    pandas.DataFrame
-        Canonical records. ``attrs``: ``encoding``, ``skipped`` (file, record, line, reason)
+    FileRecords
+        Canonical records (``frame``), ``encoding``, ``skipped`` (file, record, line, reason)
         and ``notes`` (file, record, line, note) for things read but worth knowing.
 
     Raises
@@ -467,7 +467,7 @@ def read_bibtex(path: PathOrBuffer, *, encoding: str | None = None, errors: str 
     Examples
     --------
     >>> import io
-    >>> df = read_bibtex(io.BytesIO(b"@book{b, author = {Bird, R.B. AND {ACME Inc.}}, title = {T}}"))
+    >>> df = read_bibtex(io.BytesIO(b"@book{b, author = {Bird, R.B. AND {ACME Inc.}}, title = {T}}")).frame
     >>> df.loc[0, "authors"]
     ['Bird, R.B.', 'ACME Inc.']
     """
@@ -511,7 +511,6 @@ def read_bibtex(path: PathOrBuffer, *, encoding: str | None = None, errors: str 
             continue
         records.append(rec)
     skipped.sort(key=lambda s: (s.record or 0))
-    df = to_frame(records, source_format=FORMAT, source_file=name, skipped=skipped)
-    df.attrs["encoding"] = used
-    df.attrs["notes"] = df.attrs.get("notes", []) + notes  # to_frame's notes (control characters) kept
-    return df
+    # to_file_records adds its own notes (control characters removed) to these
+    return to_file_records(records, source_format=FORMAT, source_file=name, skipped=skipped,
+                           notes=as_notes(notes, name), encoding=used)

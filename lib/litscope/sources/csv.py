@@ -12,8 +12,9 @@ Examples
 --------
 >>> import io
 >>> data = b"Title;Authors;Year\\nA study;Doe J., Roe R.;2020\\n"
->>> df = read_csv(io.BytesIO(data))
->>> df.loc[0, "title"], int(df.loc[0, "year"]), df.loc[0, "authors"], df.attrs["delimiter"]
+>>> result = read_csv(io.BytesIO(data))
+>>> df = result.frame
+>>> df.loc[0, "title"], int(df.loc[0, "year"]), df.loc[0, "authors"], result.details["delimiter"]
 ('A study', 2020, ['Doe, J.', 'Roe, R.'], ';')
 """
 
@@ -25,11 +26,11 @@ import re
 import sys
 from typing import Any, Iterator, Mapping
 
-import pandas as pd
 
 from ..csvsafe import unescape_cell
 from ..errors import FormatDetectionError, ParameterError, RecordError
-from ..schema import SkippedRecord, to_frame
+from ..records import FileRecords, SkippedRecord, as_notes
+from ..schema import to_file_records
 from ._columns import build_record, describe, has_text, iter_nonblank, map_columns, normalize_header
 from ._io import PathOrBuffer, Sample, read_text, source_name
 
@@ -106,7 +107,7 @@ def _rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
 
 
 def read_csv(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "skip",
-             columns: Mapping[str, str] | None = None, delimiter: str | None = None) -> pd.DataFrame:
+             columns: Mapping[str, str] | None = None, delimiter: str | None = None) -> FileRecords:
     """Read a CSV/TSV export.
 
     Parameters
@@ -125,8 +126,8 @@ def read_csv(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "
 
     Returns
     -------
-    pandas.DataFrame
-        Canonical records. ``attrs``: ``encoding``, ``delimiter``, ``columns`` (field -> headers
+    FileRecords
+        Canonical records (``frame``), ``encoding``, ``details``: ``delimiter``, ``columns`` (field -> headers
         used), ``skipped`` (file, record = data row number, line, reason) and ``notes``
         (rows with more cells than the header, kept and mapped by position).
 
@@ -142,9 +143,7 @@ def read_csv(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "
     name = source_name(path)
     text, used = read_text(path, encoding=encoding)
     if not text.strip():
-        df = to_frame([], source_format=FORMAT, source_file=name)
-        df.attrs["encoding"] = used
-        return df
+        return to_file_records([], source_format=FORMAT, source_file=name, encoding=used)
     hint = _SEP_HINT.match(text)
     if hint:
         delimiter = delimiter or hint.group(1)
@@ -208,9 +207,6 @@ def read_csv(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "
             continue
         rec["source_record"], rec["source_line"] = number, line
         records.append(rec)
-    df = to_frame(records, source_format=FORMAT, source_file=name, skipped=skipped)
-    df.attrs["encoding"] = used
-    df.attrs["delimiter"] = delimiter
-    df.attrs["columns"] = describe(mapping)
-    df.attrs["notes"] = sorted(notes + df.attrs.get("notes", []), key=lambda n: n["record"] or 0)
-    return df
+    return to_file_records(records, source_format=FORMAT, source_file=name, skipped=skipped,
+                           notes=as_notes(notes, name), encoding=used,
+                           details={"delimiter": delimiter, "columns": describe(mapping)})

@@ -14,7 +14,7 @@ Examples
 --------
 >>> import io
 >>> text = b"%0 Journal Article\\n%T A title\\n%A Doe, Jane\\n%D 2021\\n%R 10.1000/X\\n\\n%T Another\\n"
->>> df = read_endnote(io.BytesIO(text))
+>>> df = read_endnote(io.BytesIO(text)).frame
 >>> df[["title", "year", "doi"]].values.tolist()
 [['A title', 2021, '10.1000/x'], ['Another', <NA>, '']]
 """
@@ -24,9 +24,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pandas as pd
 
 from ..errors import InputError
+from ..records import FileRecords
 from ._io import PathOrBuffer, Sample
 from ._tagged import TaggedRecord, finish, run_reader, split_blocks, stray_lines
 
@@ -63,7 +63,7 @@ def sniff(sample: Sample) -> float:
     return 0.6
 
 
-def read_endnote(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "skip") -> pd.DataFrame:
+def read_endnote(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "skip") -> FileRecords:
     """Read an EndNote tagged (refer) file.
 
     Parameters
@@ -77,8 +77,8 @@ def read_endnote(path: PathOrBuffer, *, encoding: str | None = None, errors: str
 
     Returns
     -------
-    pandas.DataFrame
-        Canonical records; ``attrs["skipped"]`` lists records not loaded.
+    FileRecords
+        Canonical records (``frame``); ``skipped`` lists records not loaded.
 
     Raises
     ------
@@ -91,7 +91,7 @@ def read_endnote(path: PathOrBuffer, *, encoding: str | None = None, errors: str
                       format_label="EndNote tagged text", parse=_parse)
 
 
-def _parse(text: str, name: str, errors: str) -> pd.DataFrame:
+def _parse(text: str, name: str, errors: str) -> FileRecords:
     # A blank line ends a record, a second '%0' starts one.
     records, stray = split_blocks(text, _FIELD, opener="0", list_tags=_LIST_TAGS)
     if not records:

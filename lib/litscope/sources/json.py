@@ -22,8 +22,9 @@ Examples
 >>> import io
 >>> doc = b'{"data": [{"paperId": "p1", "title": "A study", "year": 2020,'
 >>> doc += b' "authors": [{"name": "Jane Doe"}], "externalIds": {"DOI": "10.1000/X"}}]}'
->>> df = read_json(io.BytesIO(doc))
->>> df.loc[0, ["title", "doi"]].tolist(), df.loc[0, "authors"], df.attrs["shapes"]
+>>> result = read_json(io.BytesIO(doc))
+>>> df = result.frame
+>>> df.loc[0, ["title", "doi"]].tolist(), df.loc[0, "authors"], result.details["shapes"]
 (['A study', '10.1000/x'], ['Doe, Jane'], {'semantic_scholar': 1})
 """
 
@@ -34,10 +35,10 @@ import re
 from collections import Counter
 from typing import Any, Iterable, Sequence
 
-import pandas as pd
 
 from ..errors import FeedError, InputError, LitscopeError, RecordError
-from ..schema import SkippedRecord, to_frame
+from ..records import FileRecords, Note, SkippedRecord
+from ..schema import to_file_records
 from ._io import PathOrBuffer, Sample, read_text, source_name
 from ._json_recover import envelope_list, estimate_records, recover_list
 from ._json_shapes import to_record, unwrap
@@ -281,7 +282,7 @@ def records_from(items: Iterable[tuple[int | None, Any]], name: str, *, errors: 
     return records, skipped, shapes
 
 
-def read_json(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "skip") -> pd.DataFrame:
+def read_json(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "skip") -> FileRecords:
     """Read JSON or JSON Lines records (Semantic Scholar, OpenAlex, Crossref, CSL-JSON, Google Scholar, generic).
 
     Parameters
@@ -292,12 +293,12 @@ def read_json(path: PathOrBuffer, *, encoding: str | None = None, errors: str = 
         Text encoding; detected when omitted (a UTF-8 byte-order mark is accepted).
     errors : {'skip', 'raise'}
         A record with neither title nor abstract, an element that is not an object, or a
-        malformed part of a list / JSON Lines file: list it in ``attrs["skipped"]`` or raise.
+        malformed part of a list / JSON Lines file: list it in ``skipped`` or raise.
 
     Returns
     -------
-    pandas.DataFrame
-        Canonical records; ``attrs["shapes"]`` counts the records read per shape.
+    FileRecords
+        Canonical records (``frame``); ``details["shapes"]`` counts the records read per shape.
 
     Raises
     ------
@@ -323,9 +324,6 @@ def read_json(path: PathOrBuffer, *, encoding: str | None = None, errors: str = 
     if errors == "raise" and parsed.failures:
         first = skipped[0]
         raise RecordError(first.reason, file=name, record=first.record, line=first.line)
-    df = to_frame(records, source_format=FORMAT, source_file=name, skipped=skipped)
-    df.attrs["encoding"] = used
-    df.attrs["shapes"] = dict(shapes)
-    df.attrs["notes"] = [{"file": name, "record": number, "line": line, "note": note}
-                         for number, line, note in parsed.notes]
-    return df
+    return to_file_records(records, source_format=FORMAT, source_file=name, skipped=skipped,
+                           notes=[Note(name, number, line, note) for number, line, note in parsed.notes],
+                           encoding=used, details={"shapes": dict(shapes)})

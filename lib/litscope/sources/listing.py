@@ -9,7 +9,7 @@ Examples
 --------
 >>> import io
 >>> text = b"new\\n\\nSubscribe\\n\\nA Title\\n\\n" + b"An abstract sentence that is long enough. " * 5
->>> read_listing(io.BytesIO(text))["title"].tolist()
+>>> read_listing(io.BytesIO(text)).frame["title"].tolist()
 ['A Title']
 """
 
@@ -18,10 +18,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pandas as pd
 
 from ..errors import RecordError
-from ..schema import SkippedRecord, to_frame
+from ..records import FileRecords, SkippedRecord
+from ..schema import to_file_records
 from ._io import PathOrBuffer, Sample, read_text, source_name
 
 FORMAT = "listing"
@@ -76,7 +76,7 @@ def sniff(sample: Sample) -> float:
     return min(0.6, 0.3 + 0.6 * (2 * pairs) / max(1, len(blocks)))
 
 
-def read_listing(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "skip") -> pd.DataFrame:
+def read_listing(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "skip") -> FileRecords:
     """Read a pasted paper listing.
 
     Parameters
@@ -91,8 +91,8 @@ def read_listing(path: PathOrBuffer, *, encoding: str | None = None, errors: str
 
     Returns
     -------
-    pandas.DataFrame
-        Canonical records; ``attrs["skipped"]`` lists what could not be read.
+    FileRecords
+        Canonical records (``frame``); ``skipped`` lists what could not be read.
 
     Raises
     ------
@@ -129,6 +129,4 @@ def read_listing(path: PathOrBuffer, *, encoding: str | None = None, errors: str
                 raise RecordError(problem, file=name, record=len(records) + 1, line=line)
             skipped.append(SkippedRecord(name, len(records) + 1, line, problem))
         i += 1
-    df = to_frame(records, source_format=FORMAT, source_file=name, skipped=skipped)
-    df.attrs["encoding"] = used
-    return df
+    return to_file_records(records, source_format=FORMAT, source_file=name, skipped=skipped, encoding=used)

@@ -9,7 +9,7 @@ Examples
 >>> import io
 >>> text = (b"PMID- 123\\nDP  - 2002 Sep\\nTI  - A title\\n      going on.\\n"
 ...         b"FAU - Doe, Jane\\nAU  - Doe J\\nAID - 10.1000/X [doi]\\n")
->>> df = read_medline(io.BytesIO(text))
+>>> df = read_medline(io.BytesIO(text)).frame
 >>> df[["title", "year", "doi", "pmid"]].values.tolist(), df.loc[0, "authors"]
 ([['A title going on', 2002, '10.1000/x', '123']], ['Doe, Jane'])
 """
@@ -19,9 +19,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pandas as pd
 
 from ..errors import InputError
+from ..records import FileRecords
 from ._io import PathOrBuffer, Sample
 from ._tagged import TaggedRecord, finish, run_reader, split_blocks, stray_lines
 
@@ -70,7 +70,7 @@ def sniff(sample: Sample) -> float:
     return 0.0
 
 
-def read_medline(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "skip") -> pd.DataFrame:
+def read_medline(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "skip") -> FileRecords:
     """Read a MEDLINE/PubMed (``.nbib``) file.
 
     Parameters
@@ -84,8 +84,8 @@ def read_medline(path: PathOrBuffer, *, encoding: str | None = None, errors: str
 
     Returns
     -------
-    pandas.DataFrame
-        Canonical records; ``attrs["skipped"]`` lists records not loaded.
+    FileRecords
+        Canonical records (``frame``); ``skipped`` lists records not loaded.
 
     Raises
     ------
@@ -98,7 +98,7 @@ def read_medline(path: PathOrBuffer, *, encoding: str | None = None, errors: str
                       format_label="MEDLINE", parse=_parse)
 
 
-def _parse(text: str, name: str, errors: str) -> pd.DataFrame:
+def _parse(text: str, name: str, errors: str) -> FileRecords:
     # A blank line ends a record, a second 'PMID-' starts one; an indented line wraps the
     # value above, lists included (MEDLINE puts one author or MeSH term per tagged line).
     records, junk = split_blocks(text, _FIELD, opener="PMID")

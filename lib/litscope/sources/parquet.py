@@ -10,7 +10,7 @@ Examples
 >>> buf = io.BytesIO()
 >>> pd.DataFrame({"title": ["A study"], "authors": [["Doe, Jane"]]}).to_parquet(buf)
 >>> _ = buf.seek(0)
->>> read_parquet(buf)[["title", "authors"]].values.tolist()
+>>> read_parquet(buf).frame[["title", "authors"]].values.tolist()
 [['A study', ['Doe, Jane']]]
 """
 
@@ -19,11 +19,11 @@ from __future__ import annotations
 import io
 from typing import Any, Mapping
 
-import pandas as pd
 
 from ..errors import (FormatDetectionError, InputError, LitscopeError, MissingDependencyError, ParameterError,
                       RecordError)
-from ..schema import SkippedRecord, to_frame
+from ..records import FileRecords, SkippedRecord
+from ..schema import to_file_records
 from ._columns import build_record, describe, has_text, iter_nonblank, map_columns
 from ._io import PathOrBuffer, Sample, read_bytes, source_name
 
@@ -37,7 +37,7 @@ def sniff(sample: Sample) -> float:
 
 
 def read_parquet(path: PathOrBuffer, *, errors: str = "skip", columns: Mapping[str, str] | None = None,
-                 encoding: str | None = None) -> pd.DataFrame:
+                 encoding: str | None = None) -> FileRecords:
     """Read a table of records from a Parquet file.
 
     Parameters
@@ -102,6 +102,5 @@ def read_parquet(path: PathOrBuffer, *, errors: str = "skip", columns: Mapping[s
             continue
         rec["source_record"] = number
         records.append(rec)
-    df = to_frame(records, source_format=FORMAT, source_file=name, skipped=skipped)
-    df.attrs["columns"] = describe(mapping)
-    return df
+    return to_file_records(records, source_format=FORMAT, source_file=name, skipped=skipped,
+                           details={"columns": describe(mapping)})

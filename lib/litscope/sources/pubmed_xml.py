@@ -13,7 +13,7 @@ Examples
 ...        b"<Title>J</Title></Journal><ArticleTitle>A <i>TERT</i> study.</ArticleTitle>"
 ...        b"<AuthorList><Author><LastName>Doe</LastName><ForeName>Jane</ForeName></Author>"
 ...        b"</AuthorList></Article></MedlineCitation></PubmedArticle></PubmedArticleSet>")
->>> df = read_pubmed_xml(io.BytesIO(xml))
+>>> df = read_pubmed_xml(io.BytesIO(xml)).frame
 >>> df.loc[0, ["title", "pmid", "venue"]].tolist(), df.loc[0, "authors"], int(df.loc[0, "year"])
 (['A TERT study', '1', 'J'], ['Doe, Jane'], 2020)
 """
@@ -24,10 +24,10 @@ import re
 from typing import Any
 from xml.etree.ElementTree import Element
 
-import pandas as pd
 
 from ..errors import FeedError, InputError, RecordError
-from ..schema import SkippedRecord, clean_text, to_frame
+from ..records import FileRecords, SkippedRecord, as_notes
+from ..schema import clean_text, to_file_records
 from ._io import PathOrBuffer, Sample, source_name
 from ._xml import Bad, element_text, local_name, root_element_name, xml_bytes, xml_records
 
@@ -225,7 +225,7 @@ def _jats_article(elem: Element) -> dict[str, Any]:
 _PARSERS = {"PubmedArticle": _pubmed_article, "PubmedBookArticle": _pubmed_book, "article": _jats_article}
 
 
-def read_pubmed_xml(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "skip") -> pd.DataFrame:
+def read_pubmed_xml(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "skip") -> FileRecords:
     """Read PubMed XML (``PubmedArticle`` and ``PubmedBookArticle``) or PMC efetch XML (JATS).
 
     Parameters
@@ -236,12 +236,12 @@ def read_pubmed_xml(path: PathOrBuffer, *, encoding: str | None = None, errors: 
         Override the encoding the XML declares.
     errors : {'skip', 'raise'}
         A record with neither title nor abstract, a record the parser cannot map, or the
-        damage in a truncated/broken file: list it in ``attrs["skipped"]`` or raise.
+        damage in a truncated/broken file: list it in ``skipped`` or raise.
 
     Returns
     -------
-    pandas.DataFrame
-        Canonical records; an article set with no articles gives an empty frame.
+    FileRecords
+        Canonical records (``frame``); an article set with no articles gives an empty frame.
 
     Raises
     ------
@@ -294,7 +294,5 @@ def read_pubmed_xml(path: PathOrBuffer, *, encoding: str | None = None, errors: 
         else:
             single["source_record"] = 1
             records.append(single)
-    df = to_frame(records, source_format=FORMAT, source_file=name, skipped=skipped)
-    df.attrs["encoding"] = used
-    df.attrs["notes"] = result.notes
-    return df
+    return to_file_records(records, source_format=FORMAT, source_file=name, skipped=skipped,
+                           notes=as_notes(result.notes, name), encoding=used)

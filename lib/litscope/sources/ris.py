@@ -15,7 +15,7 @@ Examples
 --------
 >>> import io
 >>> text = b"TY  - JOUR\\nTI  - A title\\nAU  - Doe, Jane\\nPY  - 2020///\\nDO  - 10.1000/ABC\\nER  -\\n"
->>> df = read_ris(io.BytesIO(text))
+>>> df = read_ris(io.BytesIO(text)).frame
 >>> df[["title", "year", "doi"]].values.tolist(), df.loc[0, "authors"]
 ([['A title', 2020, '10.1000/abc']], ['Doe, Jane'])
 """
@@ -26,10 +26,11 @@ import re
 from typing import Any
 from urllib.parse import unquote
 
-import pandas as pd
 
 from ..errors import InputError
-from ..schema import SkippedRecord, normalize_year
+from ..records import FileRecords
+from ..records import SkippedRecord
+from ..schema import normalize_year
 from ._io import PathOrBuffer, Sample
 from ._tagged import TaggedRecord, finish, run_reader
 
@@ -86,7 +87,7 @@ def sniff(sample: Sample) -> float:
     return 0.6
 
 
-def read_ris(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "skip") -> pd.DataFrame:
+def read_ris(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "skip") -> FileRecords:
     """Read an RIS file.
 
     Parameters
@@ -100,8 +101,8 @@ def read_ris(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "
 
     Returns
     -------
-    pandas.DataFrame
-        Canonical records; ``attrs["skipped"]`` lists records and stray field lines not loaded.
+    FileRecords
+        Canonical records (``frame``); ``skipped`` lists records and stray field lines not loaded.
 
     Raises
     ------
@@ -114,7 +115,7 @@ def read_ris(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "
                       format_label="RIS", parse=_parse)
 
 
-def _parse(text: str, name: str, errors: str) -> pd.DataFrame:
+def _parse(text: str, name: str, errors: str) -> FileRecords:
     records: list[TaggedRecord] = []
     stray: list[tuple[int, str]] = []  # field lines before the first record that belong to none
     current: TaggedRecord | None = None

@@ -23,7 +23,7 @@ Examples
 ...     body: {string: '{"data": [{"paperId": "p", "title": "A paper"}]}'}
 ... version: 1
 ... '''
->>> read_vcr(io.BytesIO(cassette))["title"].tolist()
+>>> read_vcr(io.BytesIO(cassette)).frame["title"].tolist()
 ['A paper']
 """
 
@@ -37,10 +37,10 @@ import zlib
 from collections import Counter
 from typing import Any
 
-import pandas as pd
 
 from ..errors import FeedError, InputError, LitscopeError, RecordError
-from ..schema import SkippedRecord, to_frame
+from ..records import FileRecords, SkippedRecord
+from ..schema import to_file_records
 from ._io import PathOrBuffer, Sample, read_text, source_name
 from ._json_shapes import text as json_text, unwrap
 from .json import records_from
@@ -161,7 +161,7 @@ def _status(response: dict) -> int | None:
         return None
 
 
-def read_vcr(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "skip") -> pd.DataFrame:
+def read_vcr(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "skip") -> FileRecords:
     """Read the literature records in the JSON response bodies of an HTTP cassette.
 
     Parameters
@@ -176,8 +176,8 @@ def read_vcr(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "
 
     Returns
     -------
-    pandas.DataFrame
-        Canonical records numbered through the cassette; ``attrs["interactions"]`` lists
+    FileRecords
+        Canonical records (``frame``) numbered through the cassette; ``details["interactions"]`` lists
         each exchange (number, method, uri, status, records).
 
     Raises
@@ -269,11 +269,8 @@ def read_vcr(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "
         bad(None, f"API error response: {message}")
     if interactions and not answered and not records and not skipped:
         raise InputError("the cassette holds no JSON API response", file=name)
-    df = to_frame(records, source_format=FORMAT, source_file=name, skipped=skipped)
-    df.attrs["encoding"] = used
-    df.attrs["shapes"] = dict(shapes)
-    df.attrs["interactions"] = report
-    return df
+    return to_file_records(records, source_format=FORMAT, source_file=name, skipped=skipped, encoding=used,
+                           details={"shapes": dict(shapes), "interactions": report})
 
 
 def get_(value: Any, key: str) -> Any:

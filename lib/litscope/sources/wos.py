@@ -11,7 +11,7 @@ Examples
 >>> import io
 >>> text = (b"FN Clarivate Analytics Web of Science\\nVR 1.0\\nPT J\\nAU Doe, J\\n   Roe, R\\n"
 ...         b"AF Doe, Jane\\n   Roe, Richard\\nTI A long\\n   title\\nPY 2017\\nDI 10.1000/X\\nER\\nEF\\n")
->>> df = read_wos(io.BytesIO(text))
+>>> df = read_wos(io.BytesIO(text)).frame
 >>> df[["title", "year", "doi"]].values.tolist(), df.loc[0, "authors"]
 ([['A long title', 2017, '10.1000/x']], ['Doe, Jane', 'Roe, Richard'])
 """
@@ -21,10 +21,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pandas as pd
 
 from ..errors import InputError
-from ..schema import to_frame
+from ..records import FileRecords
+from ..schema import to_file_records
 from ._io import PathOrBuffer, Sample
 from ._tagged import TaggedRecord, finish, run_reader, stray_lines
 
@@ -74,7 +74,7 @@ def sniff(sample: Sample) -> float:
     return 0.0
 
 
-def read_wos(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "skip") -> pd.DataFrame:
+def read_wos(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "skip") -> FileRecords:
     """Read a Web of Science plain-text export.
 
     Parameters
@@ -88,8 +88,8 @@ def read_wos(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "
 
     Returns
     -------
-    pandas.DataFrame
-        Canonical records; ``attrs["skipped"]`` lists records not loaded.
+    FileRecords
+        Canonical records (``frame``); ``skipped`` lists records not loaded.
 
     Raises
     ------
@@ -102,7 +102,7 @@ def read_wos(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "
                       format_label="Web of Science text", parse=_parse)
 
 
-def _parse(text: str, name: str, errors: str) -> pd.DataFrame:
+def _parse(text: str, name: str, errors: str) -> FileRecords:
     records: list[TaggedRecord] = []
     current: TaggedRecord | None = None
     stray: list[int] = []
@@ -133,7 +133,7 @@ def _parse(text: str, name: str, errors: str) -> pd.DataFrame:
             records.append(current)
         current.add(tag, value)
     if not records and framed and not stray:
-        return to_frame([], source_format=FORMAT, source_file=name)
+        return to_file_records([], source_format=FORMAT, source_file=name)
     if not records:
         raise InputError("no Web of Science record (no 'PT ' line and no two-letter fields)",
                          file=name, line=stray[0] if stray else None)

@@ -9,7 +9,7 @@ Examples
 --------
 >>> import io
 >>> data = b"PT\\tAU\\tTI\\tSO\\tPY\\tUT\\nJ\\tDoe, J\\tA study\\tNATURE\\t2020\\tWOS:000123\\n"
->>> read_wos_tab(io.BytesIO(data))[["title", "authors", "year"]].values.tolist()
+>>> read_wos_tab(io.BytesIO(data)).frame[["title", "authors", "year"]].values.tolist()
 [['A study', ['Doe, J'], 2020]]
 """
 
@@ -18,10 +18,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pandas as pd
 
 from ..errors import FormatDetectionError, ParameterError, RecordError
-from ..schema import SkippedRecord, to_frame
+from ..records import FileRecords, SkippedRecord
+from ..schema import to_file_records
 from ._columns import WOS_CODES, build_record, has_text, iter_nonblank, map_columns
 from ._io import PathOrBuffer, Sample, read_text, source_name
 
@@ -49,7 +49,7 @@ def sniff(sample: Sample) -> float:
     return 0.95 if _header(sample.text) else 0.0
 
 
-def read_wos_tab(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "skip") -> pd.DataFrame:
+def read_wos_tab(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "skip") -> FileRecords:
     """Read a Web of Science tab-delimited export.
 
     Parameters
@@ -63,8 +63,8 @@ def read_wos_tab(path: PathOrBuffer, *, encoding: str | None = None, errors: str
 
     Returns
     -------
-    pandas.DataFrame
-        Canonical records; ``attrs["skipped"]`` lists the lines not loaded.
+    FileRecords
+        Canonical records (``frame``); ``skipped`` lists the lines not loaded.
 
     Raises
     ------
@@ -79,9 +79,7 @@ def read_wos_tab(path: PathOrBuffer, *, encoding: str | None = None, errors: str
     text, used = read_text(path, encoding=encoding)
     text = text.replace("\0", "")
     if not text.strip():
-        df = to_frame([], source_format=FORMAT, source_file=name)
-        df.attrs["encoding"] = used
-        return df
+        return to_file_records([], source_format=FORMAT, source_file=name, encoding=used)
     header = _header(text)
     if header is None:
         raise FormatDetectionError("not a Web of Science tab-delimited file: the first line is not a "
@@ -107,6 +105,4 @@ def read_wos_tab(path: PathOrBuffer, *, encoding: str | None = None, errors: str
             rec["url"] = _URL + row[ut].strip()
         rec["source_record"] = number
         records.append(rec)
-    df = to_frame(records, source_format=FORMAT, source_file=name, skipped=skipped)
-    df.attrs["encoding"] = used
-    return df
+    return to_file_records(records, source_format=FORMAT, source_file=name, skipped=skipped, encoding=used)

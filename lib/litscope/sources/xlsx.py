@@ -9,7 +9,7 @@ Examples
 >>> buf = io.BytesIO()
 >>> pd.DataFrame({"Title": ["A study"], "Year": [2020]}).to_excel(buf, index=False)
 >>> _ = buf.seek(0)
->>> read_xlsx(buf)[["title", "year"]].values.tolist()
+>>> read_xlsx(buf).frame[["title", "year"]].values.tolist()
 [['A study', 2020]]
 """
 
@@ -19,11 +19,11 @@ import io
 import zipfile
 from typing import Any, Mapping
 
-import pandas as pd
 
 from ..errors import (FormatDetectionError, InputError, LitscopeError, MissingDependencyError, ParameterError,
                       RecordError)
-from ..schema import SkippedRecord, to_frame
+from ..records import FileRecords, SkippedRecord
+from ..schema import to_file_records
 from ._columns import build_record, describe, has_text, iter_nonblank, map_columns, normalize_header
 from ._io import PathOrBuffer, Sample, read_bytes, source_name
 
@@ -41,7 +41,7 @@ def sniff(sample: Sample) -> float:
 
 
 def read_xlsx(path: PathOrBuffer, *, errors: str = "skip", columns: Mapping[str, str] | None = None,
-              sheet: str | None = None, encoding: str | None = None) -> pd.DataFrame:
+              sheet: str | None = None, encoding: str | None = None) -> FileRecords:
     """Read a table of records from an .xlsx workbook.
 
     Parameters
@@ -90,7 +90,7 @@ def read_xlsx(path: PathOrBuffer, *, errors: str = "skip", columns: Mapping[str,
 
 
 def _read_book(book: Any, name: str, errors: str, columns: Mapping[str, str] | None,
-               sheet: str | None) -> pd.DataFrame:
+               sheet: str | None) -> FileRecords:
     sheets = [book[sheet]] if sheet is not None and sheet in book.sheetnames else list(book.worksheets)
     if sheet is not None and sheet not in book.sheetnames:
         raise FormatDetectionError(f"no sheet {sheet!r}; sheets: {book.sheetnames}", file=name)
@@ -131,13 +131,10 @@ def _read_book(book: Any, name: str, errors: str, columns: Mapping[str, str] | N
                 continue
             rec["source_record"] = number
             records.append(rec)
-        df = to_frame(records, source_format=FORMAT, source_file=name, skipped=skipped)
-        df.attrs["sheet"] = ws.title
-        df.attrs["columns"] = describe(mapping)
-        return df
+        return to_file_records(records, source_format=FORMAT, source_file=name, skipped=skipped,
+                               details={"sheet": ws.title, "columns": describe(mapping)})
     if not seen_headers:
-        df = to_frame([], source_format=FORMAT, source_file=name)  # an empty workbook
-        return df
+        return to_file_records([], source_format=FORMAT, source_file=name)  # an empty workbook
     raise FormatDetectionError("no sheet has a title or abstract column (first header row: "
                                f"{seen_headers[0][:30]}); pass columns={{'<header>': 'title'}}", file=name)
 

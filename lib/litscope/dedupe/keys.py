@@ -1,0 +1,84 @@
+"""The records' matching keys (titles, years, first authors, identifiers), in a canonical order."""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import lru_cache
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..bibfields import BIBLIO_FIELDS, BiblioEvidence
+from .rules import _ARXIV_DOI, _list, _text, _title_key, _year
+
+@lru_cache(maxsize=None)
+def _triu(n: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.triu_indices(n, k=1)
+
+
+def _canonical_order(df: pd.DataFrame) -> np.ndarray:
+    """Row positions sorted by content, so the row order of the input does not matter."""
+    def strings(name: str) -> pd.Series:
+        if name not in df.columns:
+            return pd.Series([""] * len(df), dtype=object)
+        return df[name].astype("string").fillna("").reset_index(drop=True)
+
+    keys = pd.DataFrame({
+        "f": strings("source_file"),
+        "r": pd.to_numeric(df["source_record"], errors="coerce").fillna(-1).to_numpy(),
+        "i": strings("id"), "t": strings("title"), "a": strings("abstract"),
+        "p": np.arange(len(df)),
+    })
+    return keys.sort_values(["f", "r", "i", "t", "a", "p"], kind="stable")["p"].to_numpy()
+
+
+def _unique(values: Sequence[str]) -> list[str]:
+    """Values made unique by suffixing repeats ('-2', '-3'...) in order."""
+    seen: Counter[str] = Counter()
+    out = []
+    for v in values:
+        seen[v] += 1
+        out.append(v if seen[v] == 1 else f"{v}-{seen[v]}")
+    return out
+
+
+class _Records:
+    """Matching keys of the records, in canonical order."""
+
+    def __init__(self, df: pd.DataFrame, order: np.ndarray) -> None:
+        sub = df.iloc[order]
+        self.n = len(sub)
+
+        def column(name: str) -> list[Any]:
+            return sub[name].tolist() if name in sub.columns else [""] * self.n
+
+        self.ids = _unique([_text(v) or f"row-{k + 1}" for k, v in enumerate(column("id"))])
+        self.titles = [_text(v) for v in column("title")]
+        self.keys = [_title_key(t) for t in self.titles]
+        self.years = np.array([_year(v) for v in column("year")], dtype=np.int64)
+        firsts = [_list(v)[:1] for v in column("authors")]
+        self.first_author = [_title_key(a[0].split(",")[0]) if a else "" for a in firsts]
+        dois, arxiv = [], []
+        for d, x in zip(column("doi"), column("arxiv_id")):
+            d, x = _text(d).lower(), _text(x)
+            m = _ARXIV_DOI.match(d)
+            if m:  # an arXiv DOI is the arXiv id in disguise
+                x = x or m.group(1)
+                d = ""
+            dois.append(d)
+            arxiv.append(x.lower())
+        self.dois, self.arxiv = dois, arxiv
+        self.pmids = [_text(v) for v in column("pmid")]
+        self.files = [_text(v) for v in column("source_file")]
+        self.biblio = BiblioEvidence(*(column(c) for c in BIBLIO_FIELDS))
+        self.records = [_year(v) for v in column("source_record")]
+        abstracts = column("abstract")
+        venues = column("venue")
+        # Richness decides which record represents a cluster.
+        self.richness = [
+            (bool(self.dois[k]), bool(self.arxiv[k] or self.pmids[k]),
+             sum(map(bool, (self.titles[k], _text(a), firsts[k], self.years[k] >= 0, _text(v)))))
+            for k, (a, v) in enumerate(zip(abstracts, venues))
+        ]
+

@@ -1,0 +1,167 @@
+"""Merging each cluster of duplicates into one paper."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, Iterable
+
+import pandas as pd
+
+from ..bibfields import merge_biblio
+from ..corpus import Corpus, as_corpus, record_key
+from ..schema import COLUMNS
+from .audit import _audit_frame
+from .clusters import _cluster
+from .rules import DEFAULT_THRESHOLD, _ARXIV_DOI, _check, _list, _text, _title_key, _year
+
+def _merge_cluster(sub: list[dict[str, Any]], rep_pos: int) -> dict[str, Any]:
+    """Richest value of each field over the records of one cluster (in canonical order)."""
+    rep = sub[rep_pos]
+    out = dict(rep)
+
+    def pick(field: str) -> str:
+        values = [_text(r.get(field)) for r in sub if _text(r.get(field))]
+        if not values:
+            return ""
+        counts = Counter(values)
+        # most frequent, then longest, then the representative's order
+        return max(values, key=lambda v: (counts[v], len(v), v == _text(rep.get(field)), -values.index(v)))
+
+    titles = [_text(r.get("title")) for r in sub if _text(r.get("title"))]
+    if titles:
+        title_counts = Counter(_title_key(t) for t in titles)
+        rep_title = _text(rep.get("title"))
+        out["title"] = max(titles, key=lambda t: (not (t.isupper() or t.islower()),
+                                                   title_counts[_title_key(t)], t == rep_title,
+                                                   -titles.index(t)))
+    abstracts = [_text(r.get("abstract")) for r in sub]
+    out["abstract"] = max(abstracts, key=lambda a: (len(a), -abstracts.index(a)))
+    author_lists = [_list(r.get("authors")) for r in sub]
+    out["authors"] = list(max(author_lists, key=lambda a: (len(a), sum(map(len, a)), -author_lists.index(a))))
+    years = [_year(r.get("year")) for r in sub if _year(r.get("year")) >= 0]
+    if years:
+        counts = Counter(years)
+        out["year"] = max(counts, key=lambda y: (counts[y], -y))
+    else:
+        out["year"] = None
+    out["venue"] = pick("venue")
+    dois = [_text(r.get("doi")) for r in sub if _text(r.get("doi"))]
+    # a journal DOI rather than an arXiv DOI, when both are there
+    out["doi"] = max(dois, key=lambda d: (not _ARXIV_DOI.match(d), dois.count(d), -dois.index(d))) if dois else ""
+    out["arxiv_id"] = pick("arxiv_id")
+    out["pmid"] = pick("pmid")
+    out["url"] = _text(rep.get("url")) or next((_text(r.get("url")) for r in sub if _text(r.get("url"))), "")
+    keywords: list[str] = []
+    seen: set[str] = set()
+    for r in sub:
+        for kw in _list(r.get("keywords")):
+            if kw.lower() not in seen:
+                seen.add(kw.lower())
+                keywords.append(kw)
+    out["keywords"] = keywords
+    out.update(merge_biblio(sub, rep))
+    return out
+
+
+def deduplicate(corpus: Corpus | pd.DataFrame, *, threshold: float = DEFAULT_THRESHOLD,
+                progress: bool = False) -> Corpus:
+    """Merge each cluster of duplicates (see :func:`find_duplicates`) into one record.
+
+    Each field keeps its richest value: the longest abstract, the longest author list, the
+    year most records agree on (the earliest on a tie), the most frequent venue, a DOI from
+    whichever record has one (a journal DOI before an arXiv DOI), the union of keywords, and a
+    title in mixed case when one exists. ``id``, ``url`` and the ``source_*`` columns are the
+    representative's (the record kept, see ``find_duplicates(...)["kept"]``).
+
+    Parameters
+    ----------
+    corpus : Corpus or pandas.DataFrame
+        The corpus (e.g. from :func:`litscope.load`), or records in the canonical schema.
+        Its papers are merged; nothing of it is modified.
+    threshold : float
+        Minimum adjusted title score for a title link.
+    progress : bool
+        Show progress bars.
+
+    Returns
+    -------
+    Corpus
+        The same corpus (records, load report, skipped records, notes) with ``papers`` one
+        row per cluster: canonical columns plus ``merged_from`` (list of
+        ``'source_file#source_record'`` of every record merged, in canonical order);
+        ``clusters`` the :func:`find_duplicates` table (read it with :func:`record_clusters`
+        or :func:`compute_dedupe_audit`) and ``deduplicated`` True.
+
+    Examples
+    --------
+    >>> from litscope.schema import to_frame
+    >>> df = to_frame([{"title": "On graphs", "doi": "10.1000/g", "keywords": ["a"]},
+    ...                {"title": "On Graphs", "doi": "10.1000/G", "keywords": ["b"], "year": 2001}],
+    ...               source_format="ris", source_file="x.ris")
+    >>> m = deduplicate(df).papers
+    >>> m[["title", "year"]].values.tolist(), m.loc[0, "keywords"], m.loc[0, "merged_from"]
+    ([['On Graphs', 2001]], ['a', 'b'], ['x.ris#1', 'x.ris#2'])
+    >>> from litscope.dedupe import record_clusters
+    >>> record_clusters(deduplicate(df))["reason"].tolist()
+    ['', 'doi']
+    """
+    corpus = as_corpus(corpus)
+    df = corpus.papers
+    _check(df, threshold)
+    order, recs, clusters, rep, audit = _cluster(df, threshold, progress)
+    columns = [c for c in COLUMNS if c in df.columns] + [c for c in df.columns
+                                                          if c not in COLUMNS and c != "merged_from"]
+    sub = df.iloc[order]
+    col_values = {c: sub[c].tolist() for c in columns}
+    if "merged_from" in df.columns:  # de-duplicating an already merged corpus keeps the history
+        provenance = [_list(v) or [record_key(f, r)]
+                      for v, f, r in zip(sub["merged_from"].tolist(), recs.files, recs.records)]
+    else:
+        provenance = [[record_key(f, r)] for f, r in zip(recs.files, recs.records)]
+    # Start from each cluster's representative, then overwrite the clusters of several records.
+    out = {c: [col_values[c][b] for b in rep] for c in columns}
+    for col in ("authors", "keywords"):
+        if col in out:  # new lists, so the result never shares a list with the input
+            out[col] = [_list(v) for v in out[col]]
+    out["id"] = [recs.ids[b] for b in rep]
+    out["merged_from"] = [[p for k in mem for p in provenance[k]] for mem in clusters]
+    multi: Iterable[int] = [c for c, mem in enumerate(clusters) if len(mem) > 1]
+    if progress:
+        from .progress import bar
+        multi = bar(multi, desc="Merging duplicates", unit="cluster")
+    for c in multi:
+        mem = clusters[c]
+        row = _merge_cluster([{col: col_values[col][k] for col in columns} for k in mem], mem.index(rep[c]))
+        for col in columns:
+            if col != "id":
+                out[col][c] = row[col]
+    merged = pd.DataFrame({c: pd.Series(out[c], dtype=object) for c in columns + ["merged_from"]})
+    for col in columns:
+        if col in ("year", "source_record"):
+            merged[col] = pd.array([None if _year(v) < 0 else _year(v) for v in out[col]], dtype="Int64")
+        elif col not in ("authors", "keywords") and len(merged):
+            try:
+                merged[col] = merged[col].astype(df[col].dtype)
+            except (TypeError, ValueError):
+                pass  # keep object dtype for a column whose values no longer fit
+    return corpus.replace(papers=merged, clusters=_audit_frame(audit), deduplicated=True, dedupe_note="")
+
+
+def skip_deduplication(corpus: Corpus | pd.DataFrame, reason: str = "") -> Corpus:
+    """The corpus with every record as its own paper, saying why duplicates were not merged.
+
+    ``papers`` is a copy of the records with a one-element ``merged_from`` per row, so
+    everything downstream reads it as it reads a de-duplicated corpus.
+
+    >>> from litscope.schema import to_frame
+    >>> df = to_frame([{"title": "A"}, {"title": "A"}], source_format="ris", source_file="x.ris")
+    >>> c = skip_deduplication(df, "switched off")
+    >>> c.papers["merged_from"].tolist(), c.deduplicated, c.dedupe_note
+    ([['x.ris#1'], ['x.ris#2']], False, 'switched off')
+    """
+    corpus = as_corpus(corpus)
+    papers = corpus.records.copy()
+    papers["merged_from"] = [[record_key(f, r)] for f, r in zip(papers["source_file"], papers["source_record"])]
+    return corpus.replace(papers=papers.reset_index(drop=True), clusters=None, deduplicated=False,
+                          dedupe_note=reason)
+
