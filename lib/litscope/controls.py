@@ -3,7 +3,7 @@
 Exports carry NUL bytes (damaged files, UTF-16 read as 8-bit), BEL and backspace characters,
 and ANSI terminal escapes (``ESC[31m``) pasted from a terminal. They are invisible in the
 report, can corrupt a terminal that prints them, and break the BibTeX/RIS/CSV exports, so
-:func:`litscope.schema.to_frame` removes them from every raw field (through
+:func:`litscope.schema.to_file_records` removes them from every raw field (through
 :func:`scrub_record`) before normalising, and lists how many it removed in
 the ``notes`` of the reader's :class:`~litscope.records.FileRecords`.
 

@@ -33,6 +33,7 @@ from typing import Any, Iterable, Sequence
 import pandas as pd
 
 from .errors import SchemaError
+from .missing import is_missing
 from .records import (LoadEntry, Note, SkippedRecord, load_report_frame, notes_frame, skipped_frame)
 from .schema import COLUMNS, validate
 
@@ -218,7 +219,7 @@ def split_record_key(key: str) -> tuple[str, str]:
 
 
 def _int_or_none(value: Any) -> int | None:
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+    if is_missing(value):
         return None
     try:
         number = int(value)

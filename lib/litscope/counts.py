@@ -27,12 +27,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
-
 import pandas as pd
 
 from .corpus import Corpus, as_corpus, record_key, split_record_key
 from .errors import ParameterError
+from .missing import as_text as _text
 
 __all__ = ["SourceCount", "RecordCounts", "compute_record_counts", "compute_source_counts"]
 
@@ -77,12 +76,6 @@ class RecordCounts:
     @property
     def duplicates(self) -> int:
         return self.loaded - self.papers
-
-
-def _text(value: Any) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-        return ""
-    return str(value)
 
 
 def compute_record_counts(corpus: Corpus | pd.DataFrame) -> RecordCounts:

@@ -1,8 +1,8 @@
 """The canonical record schema, defined once.
 
-Every reader returns a :class:`pandas.DataFrame` with exactly :data:`COLUMNS`,
-built by :func:`to_frame` from plain dicts, so normalisation (DOI, arXiv id,
-authors, year, markup in titles and abstracts) happens in one place.
+Every reader returns records (a :class:`~litscope.records.FileRecords`) whose frame has
+exactly :data:`COLUMNS`, built by :func:`to_file_records` from plain dicts, so normalisation
+(DOI, arXiv id, authors, year, markup in titles and abstracts) happens in one place.
 
 Examples
 --------

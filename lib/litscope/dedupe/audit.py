@@ -26,7 +26,7 @@ def find_duplicates(df: pd.DataFrame, *, threshold: float = DEFAULT_THRESHOLD,
     Parameters
     ----------
     df : pandas.DataFrame
-        Records in the canonical schema (e.g. from :func:`litscope.load`). Not modified.
+        Records in the canonical schema (e.g. ``litscope.load(...).papers``). Not modified.
     threshold : float
         Minimum adjusted title score (0-100) for a title link; identifiers link regardless.
     progress : bool

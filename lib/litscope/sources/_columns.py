@@ -326,7 +326,7 @@ _SOURCE_WITH_YEAR = re.compile(r"^(.+?)\s*\((\d{4})\)")
 
 
 def build_record(row: Sequence[Any], mapping: ColumnMap, *, concatenated_authors: bool = False) -> dict[str, Any]:
-    """A raw record dict (for :func:`litscope.schema.to_frame`) from one row of cells."""
+    """A raw record dict (for :func:`litscope.schema.to_file_records`) from one row of cells."""
     rec: dict[str, Any] = {}
 
     def cell(i: int) -> Any:

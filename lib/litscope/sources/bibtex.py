@@ -122,7 +122,7 @@ def _to_record(entry: _Entry) -> dict[str, Any]:
     words = f.get("keywords") or f.get("keyword") or ""
     sep = ";" if ";" in words else ","
     rec["keywords"] = [latex_to_text(w).strip() for w in words.split(sep) if w.strip()]
-    # evidence against merging same-titled volumes or parts (normalised by schema.to_frame)
+    # evidence against merging same-titled volumes or parts (normalised by schema.to_file_records)
     rec.update(volume=f.get("volume", ""), issue=f.get("number") or f.get("issue") or "",
                pages=f.get("pages", ""), isbn=f.get("isbn", ""), issn=f.get("issn", ""))
     return rec

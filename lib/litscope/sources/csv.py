@@ -159,7 +159,7 @@ def read_csv(path: PathOrBuffer, *, encoding: str | None = None, errors: str = "
     try:
         while not iter_nonblank(header):
             _, header = next(rows)
-            # NULs in cells are removed (and noted) by to_frame; in the header they would hide a name
+            # NULs in cells are removed (and noted) by to_file_records; in the header they would hide a name
             header = [h.replace("\0", "") for h in header]
     except (StopIteration, _csv.Error) as exc:
         raise FormatDetectionError(f"no header row could be read: {exc or 'only blank lines'}",
