@@ -37,13 +37,16 @@ Usage::
 Options: ``--corpora`` (default ../shared/corpora), ``--embedder`` (static by default: the
 static model distilled from MiniLM runs on two CPU cores in seconds; ``minilm`` takes minutes
 per thousand uncached records), ``--seeds`` (random-start repeats), ``--random-seeds``,
-``--out`` (markdown copy; the raw numbers are written beside it as .json).
+``--out`` (markdown copy; the raw numbers are written beside it as .json), ``--cache`` (ASReview's
+orders are kept there and reused when records, labels, seed and runner are the same;
+``--asreview-only`` fills it ahead of a run).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as _dt
+import hashlib
 import json
 import os
 import subprocess
@@ -137,17 +140,29 @@ def metrics_from_order(order: list[int], labels: np.ndarray) -> dict:
     return compute_metrics(labels[full])
 
 
-def run_asreview(python: str, papers: pd.DataFrame, labels: np.ndarray, seed: int) -> tuple[dict, str]:
-    with tempfile.TemporaryDirectory(prefix="screening-bench-") as tmp:
-        csv_path = Path(tmp) / "records.csv"
-        pd.DataFrame({"title": papers["title"].fillna(""), "abstract": papers["abstract"].fillna(""),
-                      "label_included": labels}).to_csv(csv_path, index=False)
-        env = {**os.environ, "PYTHONPATH": ""}
-        proc = subprocess.run([python, "-c", ASREVIEW_RUNNER, str(csv_path), str(seed)], capture_output=True,
-                              text=True, env=env, cwd=tmp)
-    if proc.returncode != 0:
-        raise RuntimeError(f"asreview failed: {proc.stderr.strip().splitlines()[-1:]}")
-    out = json.loads(proc.stdout.strip().splitlines()[-1])
+def run_asreview(python: str, papers: pd.DataFrame, labels: np.ndarray, seed: int,
+                 cache: Path | None = None) -> tuple[dict, str]:
+    """ASReview's screening order on these records; kept in ``cache`` by records, labels, seed and runner."""
+    records = pd.DataFrame({"title": papers["title"].fillna(""), "abstract": papers["abstract"].fillna(""),
+                            "label_included": labels})
+    text = records.to_csv(index=False)
+    key = hashlib.sha256(f"{ASREVIEW_RUNNER}\0{python}\0{seed}\0{text}".encode()).hexdigest()[:24]
+    hit = cache / f"asreview-{key}.json" if cache else None
+    if hit is not None and hit.exists():
+        out = json.loads(hit.read_text(encoding="utf-8"))
+    else:
+        with tempfile.TemporaryDirectory(prefix="screening-bench-") as tmp:
+            csv_path = Path(tmp) / "records.csv"
+            csv_path.write_text(text, encoding="utf-8")
+            env = {**os.environ, "PYTHONPATH": ""}
+            proc = subprocess.run([python, "-c", ASREVIEW_RUNNER, str(csv_path), str(seed)], capture_output=True,
+                                  text=True, env=env, cwd=tmp)
+        if proc.returncode != 0:
+            raise RuntimeError(f"asreview failed: {proc.stderr.strip().splitlines()[-1:]}")
+        out = json.loads(proc.stdout.strip().splitlines()[-1])
+        if hit is not None:
+            hit.parent.mkdir(parents=True, exist_ok=True)
+            hit.write_text(json.dumps(out), encoding="utf-8")
     return metrics_from_order(out["order"], labels), f"asreview {out['version']} {out['model']}"
 
 
@@ -161,6 +176,11 @@ def bench_set(name: str, args, embedder) -> dict:
     from litscope.screening import compute_metrics, compute_simulation
 
     papers, labels = load_set(Path(args.corpora), name)
+    if args.asreview_only:
+        for seed in range(args.seeds):
+            m, label = run_asreview(args.asreview_python, papers, labels, seed, Path(args.cache) if args.cache else None)
+            say(f"{name} seed {seed}: {label} WSS@95 {m['wss@95']:.3f}")
+        return {}
     question = SETS[name][1]
     row: dict = {"set": name, "records": len(papers), "included": int(labels.sum()), "question": question,
                  "question_source": SETS[name][2]}
@@ -172,7 +192,8 @@ def bench_set(name: str, args, embedder) -> dict:
     row["question_only"] = q_only.metrics
     t = time.time()
     al_q = compute_simulation(papers, labels, question, embeddings=embeddings, embedder=embedder, seed=0)
-    row["al_question"] = {**al_q.metrics, "fits": al_q.fits, "seconds": round(time.time() - t, 1)}
+    row["al_question"] = {**al_q.metrics, "fits": al_q.fits, "seconds": round(time.time() - t, 1),
+                          "left_at_95": al_q.estimate_when(0.95)}
     say(f"{name}: question only WSS@95 {q_only.metrics['wss@95']:.3f} (AUC {q_only.metrics['roc_auc']:.3f}); "
         f"AL+question {al_q.metrics['wss@95']:.3f} ({row['al_question']['seconds']} s)")
     runs = []
@@ -187,7 +208,8 @@ def bench_set(name: str, args, embedder) -> dict:
         runs, label = [], ""
         t = time.time()
         for seed in range(args.seeds):
-            m, label = run_asreview(args.asreview_python, papers, labels, seed)
+            m, label = run_asreview(args.asreview_python, papers, labels, seed,
+                                    Path(args.cache) if args.cache else None)
             runs.append(m)
         row["asreview"] = {**mean_metrics(runs), "model": label, "seconds": round(time.time() - t, 1)}
         say(f"{name}: {label} WSS@95 {row['asreview']['wss@95']:.3f}")
@@ -198,8 +220,11 @@ def table(rows: list[dict], embedder: str, seeds: int, random_seeds: int, asrevi
     def f(x):
         return f"{x:.3f}"
 
+    def left(pair):
+        return "-" if not pair else f"{pair[0]}/{pair[1]:.1f}"
+
     head = ["set", "N", "incl", "Q AUC", "Q WSS@95", "Q R@10%", "AL+Q WSS@95", "AL+Q R@10%", "AL+Q all",
-            "AL WSS@95", "ASR WSS@95", "ASR R@10%", "ASR all", "rand WSS@95", "rand R@10%"]
+            "AL+Q left@95 true/est", "AL WSS@95", "ASR WSS@95", "ASR R@10%", "ASR all", "rand WSS@95", "rand R@10%"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     cols = []
     for r in rows:
@@ -207,13 +232,17 @@ def table(rows: list[dict], embedder: str, seeds: int, random_seeds: int, asrevi
         vals = [r["set"], str(r["records"]), str(r["included"]), f(r["question_only"]["roc_auc"]),
                 f(r["question_only"]["wss@95"]), f(r["question_only"]["recall@10%"]),
                 f(r["al_question"]["wss@95"]), f(r["al_question"]["recall@10%"]),
-                f(r["al_question"]["screened_for_all"]), f(r["al_no_question"]["wss@95"]),
+                f(r["al_question"]["screened_for_all"]), left(r["al_question"].get("left_at_95")),
+                f(r["al_no_question"]["wss@95"]),
                 f(a["wss@95"]) if a else "-", f(a["recall@10%"]) if a else "-",
                 f(a["screened_for_all"]) if a else "-", f(r["random"]["wss@95"]), f(r["random"]["recall@10%"])]
         cols.append(vals)
         lines.append("| " + " | ".join(vals) + " |")
     mean = ["**mean**", str(sum(r["records"] for r in rows)), str(sum(r["included"] for r in rows))]
     for j in range(3, len(head)):
+        if "/" in head[j]:
+            mean.append("")
+            continue
         nums = [float(v[j]) for v in cols if v[j] != "-"]
         mean.append(f"**{np.mean(nums):.3f}**" if len(nums) == len(cols) else "-")
     lines.append("| " + " | ".join(mean) + " |")
@@ -225,7 +254,8 @@ def table(rows: list[dict], embedder: str, seeds: int, random_seeds: int, asrevi
         f"ASR = ASReview default ({model}), random start until fittable (mean of {seeds} seeds); "
         f"rand = random order (mean of {random_seeds}). Embedder: {embedder}. "
         "WSS@95 = work saved over sampling at 95 % recall; R@10% = recall after screening 10 % of the "
-        "records; all = share screened to find every included record.",
+        "records; all = share screened to find every included record; left@95 = included records truly "
+        "left / the stopping estimate, at the first model fit after 95 % recall.",
     ]
     if not asreview:
         notes.append("ASReview columns: not run (no --asreview-python).")
@@ -241,6 +271,10 @@ def main(argv=None) -> int:
     parser.add_argument("--random-seeds", type=int, default=20)
     parser.add_argument("--asreview-python", default=None,
                         help="python of a venv with asreview installed (e.g. /work/asreview-venv/bin/python)")
+    parser.add_argument("--cache", default=str(ROOT / "bench" / "results" / "screening-cache"),
+                        help="folder keeping ASReview's orders (by records, labels, seed); '' for none")
+    parser.add_argument("--asreview-only", action="store_true",
+                        help="only run (and cache) ASReview, e.g. ahead of the full run")
     parser.add_argument("--out", default=None, help="markdown copy (default bench/results/screening-<date>.md)")
     args = parser.parse_args(argv)
     if args.asreview_python and not Path(args.asreview_python).exists():
@@ -255,6 +289,8 @@ def main(argv=None) -> int:
     started = time.time()
     for name in args.sets:
         rows.append(bench_set(name, args, embedder))
+    if args.asreview_only:
+        return 0
     text = table(rows, args.embedder, args.seeds, args.random_seeds, bool(args.asreview_python))
     text += f"\n\nRun {_dt.datetime.now(_dt.timezone.utc):%Y-%m-%d %H:%M} UTC, {time.time() - started:.0f} s in all."
     print(text)

@@ -144,3 +144,29 @@ def test_labels_must_be_zero_or_one(adhd):
     bad[3] = "maybe"
     with pytest.raises(ParameterError, match="labels must be 0 or 1"):
         compute_simulation(papers, bad, QUESTION, embeddings=emb, embedder=embedder)
+
+
+def test_simulation_records_stopping_estimates_at_each_fit(adhd):
+    _, papers, labels, embedder, emb = adhd
+    sim = compute_simulation(papers, labels, QUESTION, embeddings=emb, embedder=embedder)
+    assert len(sim.estimates) == sim.fits > 0
+    screened = [k for k, _, _ in sim.estimates]
+    assert screened == sorted(screened)
+    for k, found, estimate in sim.estimates:
+        assert found == labels[sim.order[:k]].sum()  # what the reviewer had found at that fit
+        assert 0 <= estimate <= len(papers) - k
+    truly_left, estimate = sim.estimate_when(0.95)
+    assert truly_left <= 1 and estimate >= 0
+
+
+def test_features_halves_and_embedding_weight(adhd):
+    from litscope.screening.active import compute_features
+
+    _, papers, _, _, emb = adhd
+    words_only = compute_features(papers, emb, embedding_weight=0)
+    both = compute_features(papers, emb, embedding_weight=0.5)
+    assert both.matrix.shape[1] == words_only.matrix.shape[1] + emb.shape[1]
+    dense = both.matrix[:, words_only.matrix.shape[1]:].toarray()
+    assert np.allclose(np.linalg.norm(dense, axis=1), 0.5, atol=1e-6)
+    with_q = compute_features(papers, emb, QUESTION, emb[0])
+    assert with_q.matrix.shape[0] == len(papers) + 1 and with_q.question_row == len(papers)

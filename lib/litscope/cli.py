@@ -171,7 +171,8 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     m = result.metrics
     start = "seeded by the question" if args.question else "random start until one included and one excluded"
     print(f"{Path(args.file).name}: {m['records']} records, {m['included']} included ({args.labels})")
-    print(f"ranking: active learning (logistic regression on TF-IDF + {args.embedder} embeddings), {start}")
+    print(f"ranking: active learning (logistic regression on TF-IDF; {args.embedder} embeddings in the "
+          f"question's relevance), {start}")
     rows = [("WSS@95", f"{m['wss@95']:.3f}"),
             ("recall after screening 10%", f"{100 * m['recall@10%']:.1f} %"),
             ("screened to find all included", f"{100 * m['screened_for_all']:.1f} %")]

@@ -38,7 +38,7 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ..progress import bar as progress_bar
-from .active import REFIT_GROWTH, ActiveLearner, compute_features
+from .active import REFIT_GROWTH, ActiveLearner, compute_features, estimate_remaining
 
 __all__ = ["compute_metrics", "SimulationResult", "compute_simulation", "read_labels_vector"]
 
@@ -78,13 +78,24 @@ class SimulationResult:
         :func:`compute_metrics`, plus ``roc_auc`` (question-only ranking) when a question was given.
     fits : int
         How many times the model was fitted.
+    estimates : list of (int, int, float)
+        At each fit: records screened, included found, and the stopping estimate of how many
+        included records remain (:func:`~litscope.screening.active.estimate_remaining`).
     """
 
     order: np.ndarray
     labels: np.ndarray
     metrics: dict[str, float]
     fits: int = 0
-    notes: list[str] = field(default_factory=list)
+    estimates: list[tuple[int, int, float]] = field(default_factory=list)
+
+    def estimate_when(self, recall: float = 0.95) -> tuple[int, float] | None:
+        """``(truly remaining, estimated remaining)`` at the first fit with recall >= ``recall``."""
+        total = int(self.labels.sum())
+        for _, found, estimate in self.estimates:
+            if total and found / total >= recall:
+                return total - found, estimate
+        return None
 
     def recall_curve(self) -> np.ndarray:
         """Share of included records found after each screened record."""
@@ -161,6 +172,7 @@ def compute_simulation(papers: pd.DataFrame, labels: Sequence[int], question: st
         screened = order[:steps].tolist()
     else:
         queue: list[int] = []
+        estimates: list[tuple[int, int, float]] = []
         last_fit_size, fitted, last_inclusions = -1, False, 0
         bar = progress_bar(total=steps, desc="Simulating screening", unit="record", disable=not progress)
         while len(screened) < steps:
@@ -168,8 +180,12 @@ def compute_simulation(papers: pd.DataFrame, labels: Sequence[int], question: st
             due = (not queue or not fitted or inclusions > last_inclusions
                    or len(screened) - last_fit_size >= max(1, math.ceil(REFIT_GROWTH * max(last_fit_size, 1))))
             if due:
-                order, _, fitted = learner.rank(screened, revealed)
+                order, scores, fitted = learner.rank(screened, revealed)
                 queue = order.tolist()
+                if fitted:
+                    found = sum(revealed)
+                    estimates.append((len(screened), found, estimate_remaining(
+                        scores, included=found, excluded=len(revealed) - found)))
                 last_fit_size, last_inclusions = len(screened), inclusions
             pick = queue.pop(0)
             screened.append(pick)
@@ -178,6 +194,8 @@ def compute_simulation(papers: pd.DataFrame, labels: Sequence[int], question: st
         bar.close()
     order_arr = np.asarray(screened, dtype=np.int64)
     result = SimulationResult(order_arr, y[order_arr], {}, learner.fits)
+    if active:
+        result.estimates = [(k, f, round(e, 2)) for k, f, e in estimates]
     if max_steps is None:
         result.metrics = compute_metrics(result.labels)
         if relevance is not None:
