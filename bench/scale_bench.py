@@ -10,7 +10,8 @@ embedder runs the review *as a user would*: a fresh ``python`` process calling
 * **+1 %**  the same folder, with the file of new records added.
 
 Measured per run: wall seconds of the process (imports included); peak RSS of the whole
-process tree (runner + notebook kernel, summed, polled every 0.2 s); the stage seconds the
+process tree (runner + notebook kernel, summed, polled every 0.2 s; the runner's own peak and
+its children's (the kernel's) are kept apart in the .json as ``peak_runner_mb`` / ``peak_kernel_mb``); the stage seconds the
 kernel writes to ``<report>/run_stats.json`` (load, dedupe, embed, topics, summaries, figures;
 "n/a" while the notebook does not write it; "other" sums stages without a column, e.g.
 references and write); HTML = from run_review's "rendering HTML" log line
@@ -88,23 +89,29 @@ def measured(cmd: list[str], env: dict[str, str], log_path: Path) -> dict:
     start = time.perf_counter()
     with open(log_path, "wb") as err, tempfile.TemporaryFile() as out:
         proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=out, stderr=err)
-        parent, peak = psutil.Process(proc.pid), 0
+        parent, peak, peak_runner, peak_children = psutil.Process(proc.pid), 0, 0, 0
         while proc.poll() is None:
-            rss = 0
+            rss = runner = 0
             try:
                 for p in [parent] + parent.children(recursive=True):
                     try:
-                        rss += p.memory_info().rss
+                        one = p.memory_info().rss
                     except (psutil.NoSuchProcess, psutil.AccessDenied):
-                        pass
+                        continue
+                    rss += one
+                    if p.pid == parent.pid:
+                        runner = one
             except psutil.NoSuchProcess:
                 pass
             peak = max(peak, rss)
+            peak_runner = max(peak_runner, runner)
+            peak_children = max(peak_children, rss - runner)
             time.sleep(0.2)
         seconds = time.perf_counter() - start
         out.seek(0)
         stdout = out.read().decode("utf-8", "replace")
-    return {"seconds": seconds, "peak_rss_mb": peak / 2**20, "stdout": stdout, "rc": proc.returncode}
+    return {"seconds": seconds, "peak_rss_mb": peak / 2**20, "peak_runner_mb": peak_runner / 2**20,
+            "peak_kernel_mb": peak_children / 2**20, "stdout": stdout, "rc": proc.returncode}
 
 
 def _json_lines(text: str) -> list[dict]:
@@ -126,7 +133,8 @@ def run_review_measured(files: list[str], *, name: str, embedder: str, cache: Pa
     m = measured([sys.executable, __file__, "--child", "--name", name, "--embedder", embedder,
                   "--reports", str(work / "reports"), "--files", *files], env, log)
     lines = _json_lines(m.pop("stdout"))
-    row = {"total": m["seconds"], "peak_rss_mb": m["peak_rss_mb"], "stages": {}}
+    row = {"total": m["seconds"], "peak_rss_mb": m["peak_rss_mb"], "stages": {},
+           "peak_runner_mb": m["peak_runner_mb"], "peak_kernel_mb": m["peak_kernel_mb"]}
     if m["rc"] != 0:
         error = next((x["error"] for x in lines if "error" in x), "")
         tail = log.read_text(errors="replace").strip().splitlines()[-3:]
@@ -153,7 +161,8 @@ def run_bare(files: list[str], work: Path, name: str) -> dict:
     env = dict(os.environ, HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
     m = measured([sys.executable, str(ROOT / "bench" / "bare_script.py"), *files,
                   "--out", str(work / f"{name}.html")], env, work / "logs" / f"{name}.stderr.txt")
-    row = {"total": m["seconds"], "peak_rss_mb": m["peak_rss_mb"], "stages": {}}
+    row = {"total": m["seconds"], "peak_rss_mb": m["peak_rss_mb"], "stages": {},
+           "peak_runner_mb": m["peak_runner_mb"], "peak_kernel_mb": m["peak_kernel_mb"]}
     info = _json_lines(m["stdout"])
     if m["rc"] != 0 or not info:
         row["error"] = f"bare script failed (exit {m['rc']}; log {work / 'logs' / (name + '.stderr.txt')})"
@@ -309,7 +318,8 @@ def main(argv: list[str] | None = None) -> int:
                     row["ratio"] = row["total"] / bare["total"]
                 rows.append(row)
                 say(f"{n:,} {emb} {run}: " + (f"failed: {row['error']}" if "error" in row else
-                    f"{row['total']:.1f} s, peak {row['peak_rss_mb']:,.0f} MB, "
+                    f"{row['total']:.1f} s, peak {row['peak_rss_mb']:,.0f} MB (runner "
+                    f"{row.get('peak_runner_mb', 0):,.0f}, kernel {row.get('peak_kernel_mb', 0):,.0f}), "
                     f"texts embedded {_f(row.get('texts_embedded'), '{:,}')}"))
                 if "error" in row:
                     break

@@ -47,6 +47,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from .._memory import release_freed_memory
 from ..errors import ParameterError
 from ._base import BaseEmbedder
 from .minilm import DEFAULT_MODEL, MiniLMEmbedder
@@ -174,7 +175,11 @@ class FastEmbedder(BaseEmbedder):
             vecs[:s] = Y_s
             vecs[s:] = self._project(unique, s, Y_s)
         index = {t: i for i, t in enumerate(unique)}
-        return vecs[[index[t] for t in texts]]
+        out = vecs[[index[t] for t in texts]]
+        if s < n:
+            del vecs, keyed, unique, index
+            release_freed_memory()  # the TF-IDF matrices of the projection
+        return out
 
     def _features(self, unique: list[str]) -> Any:
         """TF-IDF rows of the distinct texts (sparse, L2-normalised)."""

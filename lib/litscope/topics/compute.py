@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
+from .._memory import release_freed_memory
 from .._optional import import_optional
 from .assemble import _assemble
 from .fit import _fit
 from .graph import KNN_DISTANCE_STEP, knn_graph
-from .refine import _normalise_rows
 from .result import TopicResult
 from .settings import CONFIDENCE_TEMPERATURE, GRANULARITY, default_settings
 
@@ -144,7 +144,10 @@ def compute_topics(df: pd.DataFrame, embeddings: np.ndarray, *, seed: int = 42,
     ids = [ids_in[i] for i in order]
     texts = [texts_in[i] for i in order]
     titles = [titles_in[i] for i in order]
-    X = _normalise_rows(emb[order])
+    X = emb[order]  # a copy in canonical order, normalised in place (one n x dim array, not two)
+    norms = np.linalg.norm(X, axis=1, keepdims=True)
+    X /= np.where(norms > 0, norms, 1.0)
+    del norms
 
     # One exact neighbour graph (rounded distances) for both UMAP runs.
     t0 = time.perf_counter()
@@ -160,10 +163,13 @@ def compute_topics(df: pd.DataFrame, embeddings: np.ndarray, *, seed: int = 42,
                              cluster_model=cluster_model, vectorizer_model=vectorizer_model,
                              embedder=embedder, params=params, progress=progress, knn=knn)
         params.setdefault("timings", {})["fit"] = round(time.perf_counter() - t0, 2)
-    return _assemble(labels, model, X, ids, titles, texts, order, n, seed=seed,
-                     representation_model=representation_model, vectorizer_model=vectorizer_model,
-                     embedder=embedder, params=params, settings=settings, n_topics=n_topics,
-                     progress=progress, knn=knn)
+    result = _assemble(labels, model, X, ids, titles, texts, order, n, seed=seed,
+                       representation_model=representation_model, vectorizer_model=vectorizer_model,
+                       embedder=embedder, params=params, settings=settings, n_topics=n_topics,
+                       progress=progress, knn=knn)
+    del X, knn, texts
+    release_freed_memory()  # the step's peak would otherwise stay resident for the whole review
+    return result
 
 
 #: UMAP modules whose numba functions are compiled once and then loaded from disk.
