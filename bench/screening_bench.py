@@ -123,7 +123,7 @@ def load_set(corpora: Path, name: str):
     from litscope.sources import read
 
     path = corpora / SETS[name][0]
-    papers = read(path)
+    papers = read(path).frame
     labels = read_labels_vector(read_label_column(path, "label_included", papers))
     return papers, labels
 

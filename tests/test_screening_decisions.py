@@ -119,7 +119,7 @@ def test_missing_decisions_file_reads_as_empty(tmp_path):
 
 def test_asreview_partial_labels_are_prior_decisions(fixtures):
     path = fixtures / "csv_exports" / "asreview_edge_cases" / "generic_partial_labels.csv"
-    papers_read = read(path)
+    papers_read = read(path).frame
     raw = pd.read_csv(path, dtype=str, keep_default_na=False)
     prior = read_prior_decisions(path, papers_read)
     expected = raw["label_included"].map({"1": "include", "0": "exclude"}).dropna()
@@ -134,7 +134,7 @@ def test_asreview_partial_labels_are_prior_decisions(fixtures):
 
 def test_cohen_label_included_is_read_from_the_export_itself(fixtures):
     path = fixtures / "screening" / "cohen2006_adhd_slice.csv"
-    papers_read = read(path)
+    papers_read = read(path).frame
     raw = pd.read_csv(path, dtype=str, keep_default_na=False)
     labels = read_label_column(path, "LABEL_INCLUDED", papers_read)
     assert len(papers_read) == len(raw) == 150
@@ -157,7 +157,7 @@ def test_rayyan_notes_are_prior_decisions(tmp_path):
         'RAYYAN-EXCLUSION-REASONS: wrong population"\n'
         '3,Conflict,Text three.,2020,"RAYYAN-INCLUSION: {""Ann""=>""Included"", ""Bob""=>""Excluded""}"\n'
         '4,Not screened,Text four.,2020,\n', encoding="utf-8")
-    papers_read = read(path)
+    papers_read = read(path).frame
     prior = read_prior_decisions(path, papers_read)
     assert prior["title"].tolist() == ["Included by all", "Excluded by all", "Conflict"]
     assert prior["decision"].tolist() == ["include", "exclude", "maybe"]
@@ -170,5 +170,5 @@ def test_an_unreadable_label_is_an_error_with_its_line(tmp_path):
     path = tmp_path / "export.csv"
     path.write_text("title,abstract,included\nA,x,1\nB,y,perhaps\n", encoding="utf-8")
     with pytest.raises(DecisionsError, match="cannot read 'perhaps'") as info:
-        read_prior_decisions(path, read(path))
+        read_prior_decisions(path, read(path).frame)
     assert info.value.line == 3

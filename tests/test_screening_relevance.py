@@ -28,7 +28,7 @@ def kitchenham(request):
     from conftest import FIXTURES
 
     path = FIXTURES / "screening" / "kitchenham_2010_slice.csv"
-    papers = read(path)
+    papers = read(path).frame
     labels = read_label_column(path, "label_included", papers).astype(int).to_numpy()
     embedder = make_embedder("static", progress=False)
     embeddings = np.asarray(embedder.encode(paper_texts(papers)))

@@ -27,7 +27,7 @@ def adhd():
     from conftest import FIXTURES
 
     path = FIXTURES / "screening" / "cohen2006_adhd_slice.csv"
-    papers = read(path)
+    papers = read(path).frame
     labels = read_label_column(path, "label_included", papers).astype(int).to_numpy()
     embedder = make_embedder("static", progress=False)
     return path, papers, labels, embedder, np.asarray(embedder.encode(paper_texts(papers)))

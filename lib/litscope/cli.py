@@ -164,7 +164,7 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     from .screening.simulate import compute_simulation, read_labels_vector
     from .sources import read
 
-    papers = read(args.file)
+    papers = read(args.file).frame
     labels = read_labels_vector(read_label_column(args.file, args.labels, papers))
     embedder = make_embedder(args.embedder, progress=False)
     result = compute_simulation(papers, labels, args.question, embedder=embedder, seed=args.seed)
