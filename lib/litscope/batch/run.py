@@ -167,8 +167,11 @@ def run_batch(items: Iterable[str | os.PathLike], *, reports_dir: str | os.PathL
                         run.model_reuses = reuses - counted["reuses"]
                         counted.update(loads=loads, reuses=reuses)
                         run.kernel_pid = state.get("pid")
-            say(f"{run.name}: {run.status} in {run.seconds:.1f} s"
-                + (f" ({run.error})" if run.error else ""))
+            shared_note = (f"; kernel {run.kernel_pid}: models loaded {run.model_loads}, "
+                           f"reused {run.model_reuses}" if run.kernel_pid else "")
+            stages = ", ".join(f"{k} {v:.1f} s" for k, v in run.stages.items())
+            say(f"{run.name}: {run.status} in {run.seconds:.1f} s" + shared_note
+                + (f" [{stages}]" if stages else "") + (f" ({run.error})" if run.error else ""))
     finally:
         shared.shutdown()
         index = None
