@@ -254,7 +254,7 @@ def test_key_phrases_are_topic_specific(corpus):
 @pytest.mark.slow
 def test_real_embedder_on_sample_papers(sample_path):
     import litscope
-    df = litscope.load(sample_path).head(20).reset_index(drop=True)
+    df = litscope.load(sample_path).papers.head(20).reset_index(drop=True)
     summary = compute_paper_summaries(df)
     firsts = 0
     for pid, abstract in zip(df["id"], df["abstract"]):

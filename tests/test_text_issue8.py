@@ -34,7 +34,7 @@ def _assert_verbatim(text: str) -> None:
 # ------------------------------------------------------------------ the © line of Scopus abstracts
 
 def test_copyright_line_is_split_from_the_last_sentence_in_scopus_abstracts():
-    df = sources.read(FIXTURES / "csv_exports" / "litstudy_scopus.csv")
+    df = sources.read(FIXTURES / "csv_exports" / "litstudy_scopus.csv").frame
     with_copyright = [a for a in df["abstract"].dropna() if "\u00a9" in a]
     assert len(with_copyright) > 30  # most Scopus abstracts end in one
     for abstract in with_copyright:
