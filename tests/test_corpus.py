@@ -117,9 +117,9 @@ def test_counts_agree_across_overview_prisma_and_sources(loaded):
 
 
 @pytest.mark.parametrize("fmt", sorted(readers()))
-def test_every_reader_returns_file_records(fmt, fixtures):
-    examples = sorted(p for p in Path(fixtures).rglob("*") if p.is_file()
-                      and p.suffix in readers()[fmt].extensions and "broken" not in p.name)
+def test_every_reader_returns_file_records(fmt, fixtures, sample_path):
+    examples = [Path(sample_path)] + sorted(p for p in Path(fixtures).rglob("*") if p.is_file()
+                                            and p.suffix in readers()[fmt].extensions and "broken" not in p.name)
     for path in examples:
         try:
             if litscope.detect_format(path) != fmt:
