@@ -136,7 +136,9 @@ def _fit(texts, X, settings, *, seed, n_topics, umap_model, cluster_model, vecto
         else:
             from hdbscan import HDBSCAN
 
-            cluster_model = HDBSCAN(**settings["hdbscan"], prediction_data=False)
+            # core distances in this process: hdbscan's default (4 jobs) forks worker processes
+            # above 16,384 papers, each holding a quarter of an n x min_samples neighbour table
+            cluster_model = HDBSCAN(**settings["hdbscan"], prediction_data=False, core_dist_n_jobs=1)
     timings = params.setdefault("timings", {})
     t0 = time.perf_counter()
     with warnings.catch_warnings():
