@@ -11,8 +11,9 @@ KNN_DISTANCE_STEP = 0.01
 
 
 #: Distance cells computed per block of rows (rows = this / papers, at most 1,024): bounds
-#: the block's temporaries to a few hundred MB at 100,000 papers.
-_BLOCK_CELLS = 2 ** 25
+#: the block's temporaries (the float32 distances and argpartition's int64 columns, 12 bytes
+#: a cell) to about 100 MB at 100,000 papers; up to 8,192 papers a block is 1,024 rows.
+_BLOCK_CELLS = 2 ** 23
 
 
 def knn_graph(X: np.ndarray, k: int, *, step: float = KNN_DISTANCE_STEP,
