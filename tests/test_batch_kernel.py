@@ -77,6 +77,7 @@ def test_the_model_is_loaded_once_for_the_whole_batch(tmp_path, corpus):
     assert result.failed == 0
     assert [r.model_loads for r in result.runs] == [1, 0, 0]
     assert [r.model_reuses for r in result.runs] == [0, 1, 1]
+    assert result.runs[0].model_load_seconds > 0 and result.runs[1].model_load_seconds == 0
     sums = {json.loads((tmp_path / "reports" / n / "seen.json").read_text())["vector_sum"] for n in "abc"}
     assert len(sums) == 1  # the shared model gives the same vector
     # with a fresh kernel per review, each loads its own

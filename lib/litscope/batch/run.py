@@ -44,6 +44,7 @@ class ReviewRun:
     stages: dict[str, float] = field(default_factory=dict)  # from run_stats.json
     model_loads: int = 0  # embedding models loaded by the kernel during this review
     model_reuses: int = 0  # ... and found already loaded
+    model_load_seconds: float = 0.0  # time spent loading them (measured in the kernel)
     kernel_pid: int | None = None
 
     @property
@@ -77,10 +78,11 @@ def _stages(folder: Path | None) -> dict[str, float]:
         return {}
 
 
-def _model_counts(state: dict[str, Any]) -> tuple[int, int]:
+def _model_counts(state: dict[str, Any]) -> tuple[int, int, float]:
     models = state.get("models", {})
     return (sum(int(m.get("loads", 0)) for m in models.values()),
-            sum(int(m.get("reuses", 0)) for m in models.values()))
+            sum(int(m.get("reuses", 0)) for m in models.values()),
+            sum(float(m.get("load_seconds", 0.0)) for m in models.values()))
 
 
 def run_batch(items: Iterable[str | os.PathLike], *, reports_dir: str | os.PathLike | None = None,
@@ -119,7 +121,7 @@ def run_batch(items: Iterable[str | os.PathLike], *, reports_dir: str | os.PathL
     reports = Path(reports_dir).resolve() if reports_dir is not None else paths.reports_dir()
     runs: list[ReviewRun] = []
     shared = SharedKernel()
-    counted: dict[str, Any] = {"pid": None, "loads": 0, "reuses": 0}  # the kernel's totals so far
+    counted: dict[str, Any] = {"pid": None, "loads": 0, "reuses": 0, "seconds": 0.0}  # the kernel's totals
     try:
         for number, file in enumerate(files, 1):
             started = time.perf_counter()
@@ -160,15 +162,17 @@ def run_batch(items: Iterable[str | os.PathLike], *, reports_dir: str | os.PathL
                     except Exception:  # the kernel died with the review: the next one gets a new kernel
                         state = {}
                     if state:
-                        loads, reuses = _model_counts(state)
+                        loads, reuses, seconds = _model_counts(state)
                         if state.get("pid") != counted["pid"]:  # a new kernel counts from zero
-                            counted.update(pid=state.get("pid"), loads=0, reuses=0)
+                            counted.update(pid=state.get("pid"), loads=0, reuses=0, seconds=0.0)
                         run.model_loads = loads - counted["loads"]
                         run.model_reuses = reuses - counted["reuses"]
-                        counted.update(loads=loads, reuses=reuses)
+                        run.model_load_seconds = seconds - counted["seconds"]
+                        counted.update(loads=loads, reuses=reuses, seconds=seconds)
                         run.kernel_pid = state.get("pid")
-            shared_note = (f"; kernel {run.kernel_pid}: models loaded {run.model_loads}, "
-                           f"reused {run.model_reuses}" if run.kernel_pid else "")
+            shared_note = (f"; kernel {run.kernel_pid}: models loaded {run.model_loads} "
+                           f"({run.model_load_seconds:.1f} s), reused {run.model_reuses}"
+                           if run.kernel_pid else "")
             stages = ", ".join(f"{k} {v:.1f} s" for k, v in run.stages.items())
             say(f"{run.name}: {run.status} in {run.seconds:.1f} s" + shared_note
                 + (f" [{stages}]" if stages else "") + (f" ({run.error})" if run.error else ""))
