@@ -29,6 +29,8 @@ import pandas as pd
 from .bibfields import normalize_biblio
 from .controls import removal_note, scrub_record
 from .errors import SchemaError
+from .metadata import META_FIELDS, META_LIST_FIELDS, META_STRING_FIELDS, normalize_metadata
+from .missing import is_missing
 from .records import FileRecords, Note, SkippedRecord
 
 #: Column name -> short description. The order is the column order of every frame.
@@ -49,14 +51,15 @@ FIELDS: dict[str, str] = {
     "pmid": "PubMed id ('' when missing)",
     "url": "link to the record",
     "keywords": "list of keywords",
+    **META_FIELDS,  # citation count, references, language, type, affiliations, countries, funding
     "source_format": "reader that produced the record (e.g. 'ris')",
     "source_file": "path of the file the record came from",
     "source_record": "1-based number of the record in its file",
 }
 COLUMNS: list[str] = list(FIELDS)
-LIST_COLUMNS = ("authors", "keywords")
+LIST_COLUMNS = ("authors", "keywords", *META_LIST_FIELDS)
 STRING_COLUMNS = ("id", "title", "abstract", "venue", "volume", "issue", "pages", "isbn", "issn", "doi",
-                  "arxiv_id", "pmid", "url", "source_format", "source_file")
+                  "arxiv_id", "pmid", "url", "source_format", "source_file", *META_STRING_FIELDS)
 
 
 # ---------------------------------------------------------------- normalisers
@@ -75,7 +78,7 @@ def clean_text(value: Any) -> str:
     >>> clean_text("<jats:p>Heat &amp; <i>mass</i>, CO<sub>2</sub></jats:p>\\n transfer")
     'Heat & mass, CO2 transfer'
     """
-    if value is None or (isinstance(value, float) and value != value):
+    if is_missing(value):
         return ""
     text = str(value)
     if "<" in text:
@@ -97,7 +100,7 @@ def normalize_doi(value: Any) -> str:
     '10.1145/abc.123'
     """
     # Not clean_text: SICI DOIs contain '<...>' that must not be taken for markup.
-    if value is None or (isinstance(value, float) and value != value):
+    if is_missing(value):
         return ""
     text = html.unescape(str(value))
     m = _DOI.search(text)
@@ -217,7 +220,7 @@ def split_list(value: Any, seps: str = ";") -> list[str]:
     >>> split_list("deep learning; NLP;; nlp")
     ['deep learning', 'NLP']
     """
-    if value is None or (isinstance(value, float) and value != value):
+    if is_missing(value):
         return []
     if isinstance(value, str):
         items: Iterable[Any] = re.split("[" + re.escape(seps) + "]", value)
@@ -286,6 +289,7 @@ def normalize_record(raw: Mapping[str, Any]) -> dict[str, Any]:
         "pmid": normalize_pmid(raw.get("pmid")),
         "url": clean_text(raw.get("url")),
         "keywords": split_list(raw.get("keywords")),
+        **normalize_metadata(raw, clean_text),
     }
 
 
@@ -296,6 +300,7 @@ def empty_frame() -> pd.DataFrame:
 
 def _typed(df: pd.DataFrame) -> pd.DataFrame:
     df["year"] = pd.array(df["year"].tolist(), dtype="Int64")
+    df["cited_by"] = pd.array(df["cited_by"].tolist(), dtype="Int64")
     df["source_record"] = pd.array(df["source_record"].tolist(), dtype="Int64")
     return df
 
@@ -397,8 +402,9 @@ def validate(df: pd.DataFrame) -> pd.DataFrame:
             if not isinstance(value, str):
                 raise SchemaError(f"expected a string, got {value!r}", column=col,
                                   record=df.at[idx, "id"] if col != "id" else idx)
-    if str(df["year"].dtype) != "Int64":
-        raise SchemaError(f"expected dtype Int64, got {df['year'].dtype}", column="year")
+    for col in ("year", "cited_by"):
+        if str(df[col].dtype) != "Int64":
+            raise SchemaError(f"expected dtype Int64, got {df[col].dtype}", column=col)
     empty_ids = df.index[df["id"] == ""]
     if len(empty_ids):
         raise SchemaError("empty id", column="id", record=int(empty_ids[0]))

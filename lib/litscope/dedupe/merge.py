@@ -9,7 +9,8 @@ import pandas as pd
 
 from ..bibfields import merge_biblio
 from ..corpus import Corpus, as_corpus, record_key
-from ..schema import COLUMNS
+from ..metadata import merge_metadata
+from ..schema import COLUMNS, LIST_COLUMNS
 from .audit import _audit_frame
 from .clusters import _cluster
 from .rules import DEFAULT_THRESHOLD, _ARXIV_DOI, _check, _list, _text, _title_key, _year
@@ -60,6 +61,7 @@ def _merge_cluster(sub: list[dict[str, Any]], rep_pos: int) -> dict[str, Any]:
                 keywords.append(kw)
     out["keywords"] = keywords
     out.update(merge_biblio(sub, rep))
+    out.update(merge_metadata(sub, rep))
     return out
 
 
@@ -70,7 +72,9 @@ def deduplicate(corpus: Corpus | pd.DataFrame, *, threshold: float = DEFAULT_THR
     Each field keeps its richest value: the longest abstract, the longest author list, the
     year most records agree on (the earliest on a tie), the most frequent venue, a DOI from
     whichever record has one (a journal DOI before an arXiv DOI), the union of keywords, and a
-    title in mixed case when one exists. ``id``, ``url`` and the ``source_*`` columns are the
+    title in mixed case when one exists; the highest citation count with its source and date,
+    the union of references, affiliations, countries and funding (see
+    :func:`litscope.metadata.merge_metadata`). ``id``, ``url`` and the ``source_*`` columns are the
     representative's (the record kept, see ``find_duplicates(...)["kept"]``).
 
     Parameters
@@ -120,7 +124,7 @@ def deduplicate(corpus: Corpus | pd.DataFrame, *, threshold: float = DEFAULT_THR
         provenance = [[record_key(f, r)] for f, r in zip(recs.files, recs.records)]
     # Start from each cluster's representative, then overwrite the clusters of several records.
     out = {c: [col_values[c][b] for b in rep] for c in columns}
-    for col in ("authors", "keywords"):
+    for col in LIST_COLUMNS:
         if col in out:  # new lists, so the result never shares a list with the input
             out[col] = [_list(v) for v in out[col]]
     out["id"] = [recs.ids[b] for b in rep]
@@ -139,7 +143,7 @@ def deduplicate(corpus: Corpus | pd.DataFrame, *, threshold: float = DEFAULT_THR
     for col in columns:
         if col in ("year", "source_record"):
             merged[col] = pd.array([None if _year(v) < 0 else _year(v) for v in out[col]], dtype="Int64")
-        elif col not in ("authors", "keywords") and len(merged):
+        elif col not in LIST_COLUMNS and len(merged):
             try:
                 merged[col] = merged[col].astype(df[col].dtype)
             except (TypeError, ValueError):

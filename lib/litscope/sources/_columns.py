@@ -25,61 +25,8 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from ..errors import ParameterError
 from ._decode import decode_best, text_oddness  # noqa: F401  (imported from here by _io)
-
-#: Canonical field -> normalised header names, most specific first. The first non-empty
-#: cell wins, except for keywords, which are merged from every matching column.
-GENERIC_HEADERS: dict[str, tuple[str, ...]] = {
-    "title": ("title", "document title", "item title", "article title", "primary title",
-              "paper title", "original title", "display name"),
-    "abstract": ("abstract", "abstract note", "abstract text", "original abstract",
-                 "abstract inverted index"),
-    "authors": ("author full names", "authors", "author", "author names", "first authors",
-                "creators", "creator", "first author", "authorships author display name",
-                "authorships raw author name"),
-    "year": ("year", "publication year", "pubyear", "pub year", "year published", "date",
-             "publication date", "date published", "issued", "originalpaperdate"),
-    "venue": ("source title", "journal", "journal title", "publication title", "journal book",
-              "secondary title", "venue", "publication", "container title", "book title",
-              "booktitle", "source", "primary location source display name",
-              "host venue display name"),
-    "volume": ("volume", "vol", "biblio volume"),
-    "issue": ("issue", "number", "issue number", "biblio issue"),
-    "pages": ("pages", "page range", "page", "page start", "start page", "first page",
-              "biblio first page"),
-    "page_end": ("page end", "end page", "last page", "biblio last page"),
-    "isbn": ("isbn", "isbns", "print isbn", "electronic isbn"),
-    "issn": ("issn", "issns", "eissn", "e issn", "print issn", "electronic issn", "online issn",
-             "primary location source issn", "primary location source issn l"),
-    "doi": ("doi", "item doi", "originalpaperdoi", "ids doi"),
-    "url": ("url", "link", "urls", "article url", "open url link", "pdf link",
-            "primary location landing page url", "ids openalex"),
-    "keywords": ("author keywords", "keywords", "keyword", "index keywords", "ieee terms",
-                 "keywords plus", "mesh terms", "tags", "keywords display name"),
-    "pmid": ("pmid", "pubmed id", "pubmed", "originalpaperpubmedid", "ids pmid"),
-    "arxiv_id": ("arxiv id", "arxiv", "arxivid"),
-}
-# OpenAlex names a work's title 'display_name', as it names an author's or a journal's: it is a
-# title only in a table of works, which has one of these columns too.
-_OPENALEX_WORKS = {"publication year", "publication date", "authorships author display name",
-                   "primary location source display name", "abstract inverted index"}
-
-#: Web of Science tab-delimited field codes -> canonical field (exact, upper case).
-WOS_CODES: dict[str, tuple[str, ...]] = {
-    "title": ("TI",),
-    "abstract": ("AB",),
-    "authors": ("AF", "AU"),
-    "year": ("PY", "EA"),
-    "venue": ("SO", "SE"),
-    "doi": ("DI",),
-    "keywords": ("DE", "ID"),
-    "pmid": ("PM",),
-    "volume": ("VL",),
-    "issue": ("IS",),
-    "pages": ("BP", "AR"),
-    "page_end": ("EP",),
-    "isbn": ("BN",),
-    "issn": ("SN", "EI"),
-}
+from ._headers import (_OPENALEX_WORKS, CITED_BY_SOURCES, GENERIC_HEADERS, LIST_FIELDS,  # noqa: F401
+                       WOS_CODES, split_cell_list)
 
 FIELDS = tuple(GENERIC_HEADERS)
 
@@ -356,6 +303,11 @@ def build_record(row: Sequence[Any], mapping: ColumnMap, *, concatenated_authors
                 continue  # Retraction Watch writes 0 for 'no PubMed id'
             if not text:
                 continue
+            if field in LIST_FIELDS:
+                text = split_cell_list(text)  # type: ignore[assignment]
+            elif field == "cited_by":
+                rec["cited_by_source"] = CITED_BY_SOURCES.get(header.strip(), "") or \
+                    CITED_BY_SOURCES.get(normalize_header(header), "")
             if field == "venue" and normalize_header(header) == "source":
                 m = _SOURCE_WITH_YEAR.match(text)  # Embase: 'Journal (2014) 3:3 (152-160). Date ...'
                 if m:
