@@ -128,8 +128,11 @@ class MissingDependencyError(LitscopeError, ImportError):
     """An optional dependency is needed for this step; the message says how to install it."""
 
     def __init__(self, package: str, *, purpose: str, install: str | None = None) -> None:
+        from ._optional import install_hint  # _optional raises this error: imported here, not at the top
+
         self.package = package
-        self.install = install or f"pip install {package}"
+        # No hint given: the package is one of litscope's own dependencies, which reinstalling brings back.
+        self.install = install or install_hint(None)
         super().__init__(f"{purpose} needs the package {package!r}; install it with: {self.install}")
 
 

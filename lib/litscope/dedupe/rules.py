@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError, SchemaError
+from ..missing import as_text as _text  # the name keys.py and merge.py import from here
+from ..missing import is_missing
 from ..schema import normalize_title_key
 
 #: Minimum adjusted title score (0-100) for a title link.
@@ -56,14 +58,6 @@ _DEDUPE_COLUMNS = ["id", "cluster_id", "matched_to", "reason", "score", "cluster
 
 # ---------------------------------------------------------------- helpers
 
-def _text(value: Any) -> str:
-    if type(value) is str:
-        return value
-    if value is None or (isinstance(value, float) and value != value) or value is pd.NA:
-        return ""
-    return str(value)
-
-
 def _list(value: Any) -> list[str]:
     """A new list of the non-empty strings of a list cell (never the input's list object)."""
     if isinstance(value, (list, tuple, np.ndarray)):
@@ -74,7 +68,7 @@ def _list(value: Any) -> list[str]:
 
 def _year(value: Any) -> int:
     """Year as int, -1 when missing."""
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+    if is_missing(value):
         return -1
     try:
         return int(value)

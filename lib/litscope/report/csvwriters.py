@@ -11,6 +11,7 @@ import pandas as pd
 
 from .. import csvsafe
 from ..corpus import Corpus
+from ..missing import is_missing
 from .inputs import _display_path
 from .references import _ref_map, _year_text
 
@@ -38,7 +39,7 @@ def compute_papers_table(df: pd.DataFrame, papers: pd.DataFrame | None, summarie
         out["topic_label"] = [str(p.at[i, "topic_label"]) if i in p.index and "topic_label" in p else ""
                               for i in out["id"]]
         out["confidence"] = [round(float(p.at[i, "confidence"]), 3) if i in p.index and "confidence" in p
-                             and pd.notna(p.at[i, "confidence"]) else np.nan for i in out["id"]]
+                             and not is_missing(p.at[i, "confidence"]) else np.nan for i in out["id"]]
     else:
         out["topic"], out["topic_label"], out["confidence"] = -1, "", np.nan
     summ = summaries if summaries is not None else {}

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .. import tablestyle
+from ..missing import as_text
 
 #: Style of the generated HTML; printable (tables wrap, rows do not split across pages).
 CSS = """<style>
@@ -35,14 +36,7 @@ a.ls-cite { text-decoration: none; }
 
 def _esc(value: Any) -> str:
     """HTML-escaped text of a value ('' for None/NaN/NA)."""
-    if value is None:
-        return ""
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return html.escape(str(value), quote=True)
+    return html.escape(as_text(value), quote=True)
 
 
 def html_table(frame: pd.DataFrame, columns: Mapping[str, str] | None = None, *,
@@ -88,7 +82,7 @@ def html_table(frame: pd.DataFrame, columns: Mapping[str, str] | None = None, *,
             v = rec[c]
             if isinstance(v, (list, tuple, np.ndarray)):
                 v = "; ".join(map(str, v))
-            text = (str(v) if v is not None and not (isinstance(v, float) and v != v) else "") if c in raw else _esc(v)
+            text = as_text(v) if c in raw else _esc(v)
             cells.append(f'<td class="ls-num">{text}</td>' if c in nums else f"<td>{text}</td>")
         parts.append(f"<tr{rid}>" + "".join(cells) + "</tr>")
     parts.append("</tbody></table>")

@@ -9,6 +9,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
+from ..missing import is_missing
 from .html import _esc
 
 #: How references are numbered (shown in the report).
@@ -18,7 +19,7 @@ REFERENCE_ORDER = ("alphabetically by the first author's family name (by title f
 
 def _year_text(value: Any) -> str:
     try:
-        return "" if value is None or pd.isna(value) else str(int(value))
+        return "" if is_missing(value) else str(int(value))
     except (TypeError, ValueError):
         return ""
 

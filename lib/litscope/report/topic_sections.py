@@ -7,6 +7,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from ..missing import is_missing
 from .html import _esc, _plural, html_table, link_citations
 from .references import _ref_map, _year_text
 
@@ -99,7 +100,7 @@ def _paper_table(ids: Sequence[str], df: pd.DataFrame, numbers: Mapping[str, int
             "title": str(by_id.at[i, "title"]) if i in by_id.index else str(i),
             "year": _year_text(by_id.at[i, "year"]) if i in by_id.index else "",
             "conf": f"{float(confidence[i]):.2f}" if confidence is not None and i in confidence
-            and pd.notna(confidence[i]) else "",
+            and not is_missing(confidence[i]) else "",
             "summary": str(summaries.get(i, "") or "") if summaries is not None else "",
             "extra": str(extra.get(i, "")) if extra else "",
         })
@@ -140,7 +141,7 @@ def topic_sections_html(result: Any, df: pd.DataFrame, syntheses: pd.DataFrame |
         if t.get("parent_label") and str(t.get("parent_label")) != str(t["label"]):
             meta.append(f"broad theme: {_esc(t['parent_label'])}")
         mc = t.get("mean_confidence")
-        if mc is not None and pd.notna(mc):
+        if not is_missing(mc):
             meta.append(f"mean assignment confidence {float(mc):.2f}")
         parts.append(f'<p class="ls-meta">{" · ".join(meta)}</p>')
         phrases = t.get("key_phrases")
@@ -151,9 +152,9 @@ def topic_sections_html(result: Any, df: pd.DataFrame, syntheses: pd.DataFrame |
             text = s["synthesis"] if "synthesis" in s else ""
             parts.append(f'<p class="ls-synthesis"><b>Synthesis.</b> {link_citations(text, member_refs)}</p>')
             notes = []
-            if "coverage" in s and pd.notna(s["coverage"]):
+            if "coverage" in s and not is_missing(s["coverage"]):
                 notes.append(f"coverage of the topic's papers {float(s['coverage']):.2f}")
-            if "redundancy" in s and pd.notna(s["redundancy"]):
+            if "redundancy" in s and not is_missing(s["redundancy"]):
                 notes.append(f"redundancy {float(s['redundancy']):.2f}")
             parts.append('<p class="ls-note">The synthesis is extractive: each sentence is taken verbatim from '
                          "the abstract of the paper cited after it" + (f" ({'; '.join(notes)})" if notes else "")

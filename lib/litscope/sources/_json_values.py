@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..missing import as_text
+
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _ELLIPSIS = {"...", "…", "et al", "et al."}
 
@@ -26,7 +28,7 @@ def text(value: Any) -> str:
     if isinstance(value, str):
         return _SURROGATE.sub("\ufffd", value) if _SURROGATE.search(value) else value
     if isinstance(value, (int, float)):
-        return "" if isinstance(value, float) and value != value else str(value)
+        return as_text(value)  # NaN (json.loads accepts it) is no text
     if isinstance(value, list):
         for item in value:
             found = text(item) if not isinstance(item, list) else ""

@@ -20,7 +20,8 @@ import io
 from typing import Any, Mapping
 
 
-from ..errors import (FormatDetectionError, InputError, LitscopeError, MissingDependencyError, ParameterError,
+from .._optional import import_optional
+from ..errors import (FormatDetectionError, InputError, LitscopeError, ParameterError,
                       RecordError)
 from ..records import FileRecords, SkippedRecord
 from ..schema import to_file_records
@@ -62,11 +63,7 @@ def read_parquet(path: PathOrBuffer, *, errors: str = "skip", columns: Mapping[s
     """
     if errors not in ("skip", "raise"):
         raise ParameterError(f"errors must be 'skip' or 'raise', not {errors!r}")
-    try:
-        import pyarrow.parquet as pq
-    except ImportError as exc:
-        raise MissingDependencyError("pyarrow", purpose="reading Parquet files",
-                                     install="pip install 'litscope[formats]'") from exc
+    pq = import_optional("pyarrow.parquet", "Reading Parquet files", "formats", name="pyarrow")
     name = source_name(path)
     data = read_bytes(path)
     try:

@@ -20,7 +20,8 @@ import zipfile
 from typing import Any, Mapping
 
 
-from ..errors import (FormatDetectionError, InputError, LitscopeError, MissingDependencyError, ParameterError,
+from .._optional import import_optional
+from ..errors import (FormatDetectionError, InputError, LitscopeError, ParameterError,
                       RecordError)
 from ..records import FileRecords, SkippedRecord
 from ..schema import to_file_records
@@ -68,11 +69,7 @@ def read_xlsx(path: PathOrBuffer, *, errors: str = "skip", columns: Mapping[str,
     """
     if errors not in ("skip", "raise"):
         raise ParameterError(f"errors must be 'skip' or 'raise', not {errors!r}")
-    try:
-        import openpyxl
-    except ImportError as exc:
-        raise MissingDependencyError("openpyxl", purpose="reading .xlsx files",
-                                     install="pip install 'litscope[formats]'") from exc
+    openpyxl = import_optional("openpyxl", "Reading .xlsx files", "formats")
     name = source_name(path)
     data = read_bytes(path)
     try:
