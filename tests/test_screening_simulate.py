@@ -170,3 +170,19 @@ def test_features_halves_and_embedding_weight(adhd):
     assert np.allclose(np.linalg.norm(dense, axis=1), 0.5, atol=1e-6)
     with_q = compute_features(papers, emb, QUESTION, emb[0])
     assert with_q.matrix.shape[0] == len(papers) + 1 and with_q.question_row == len(papers)
+
+
+def test_prior_trust_follows_the_decisions():
+    import scipy.sparse as sp
+
+    from litscope.screening.active import ActiveLearner, Features
+
+    features = Features(sp.csr_matrix(np.eye(6)), 6, False)
+    prior = [6.0, 5.0, 4.0, 3.0, 2.0, 1.0]
+    learner = ActiveLearner(features, prior)
+    assert learner.prior_trust([0, 1], [1, 1]) == 1.0  # nothing contradicts the prior yet
+    assert learner.prior_trust([0, 1, 4, 5], [1, 1, 0, 0]) == 1.0  # it ranked the inclusions first
+    assert learner.prior_trust([0, 1, 4, 5], [0, 0, 1, 1]) == 0.0  # it ranked them last
+    assert learner.prior_trust([0, 1, 4, 5], [1, 0, 0, 1]) == 0.0  # chance (AUC 0.5)
+    assert learner.prior_trust([0, 1, 4, 5], [1, 0, 1, 0]) == 0.5  # AUC 0.75
+    assert ActiveLearner(features, None).prior_trust([0, 5], [1, 0]) == 0.0
