@@ -1,8 +1,8 @@
 """Countries of affiliations: a bundled ISO 3166 table and the rule that reads a country.
 
 The rule (:func:`country_of_affiliation`): drop an e-mail address ("Electronic address:
-...", "x@y.org") and a final full stop; take the affiliation's last comma-separated part
-and match it, case and punctuation aside, against the country names, official names and
+...", "x@y.org"), a final full stop and trailing parts without letters (postcodes); take
+the affiliation's last comma-separated part and match it, case and punctuation aside, against the country names, official names and
 common variants of :data:`COUNTRY_TABLE` ('USA', 'Peoples R China', 'England', 'UK' ...);
 when the whole part does not match, try its last three, two, then one words, so
 'IL 61801 USA' (Web of Science) and 'Beijing 100084 China' give a country. England,
@@ -358,10 +358,12 @@ def country_of_code(code: object) -> str:
 
 def country_of_affiliation(affiliation: object) -> str:
     """Country named at the end of an affiliation, by the rule of this module ('' when none)."""
-    text = _EMAIL.sub("", str(affiliation or "")).strip().rstrip(".;, ").strip()
-    if not text:
+    parts = _EMAIL.sub("", str(affiliation or "")).strip().rstrip(".;, ").split(",")
+    while parts and not any(c.isalpha() for c in parts[-1]):
+        parts.pop()  # a postcode after the country (PsycINFO: '..., Portugal, 3000-115')
+    if not parts:
         return ""
-    last = _key(text.rsplit(",", 1)[-1])
+    last = _key(parts[-1])
     found = _BY_NAME.get(last)
     if found:
         return found

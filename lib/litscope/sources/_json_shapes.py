@@ -26,6 +26,7 @@ from typing import Any, Callable
 
 from ..errors import FeedError, InputError
 from ..schema import clean_text
+from ._json_meta import json_metadata
 from ._json_values import _jats_abstract, get, inline_text, openalex_abstract, people, text, texts, year_of
 
 #: Lists inside an envelope object that hold the records (checked in this order).
@@ -200,6 +201,7 @@ def to_record(item: Any) -> tuple[dict[str, Any] | None, str]:
             break
     shape = shape_of(item)
     rec = MAPPERS[shape](item)
+    rec.update(json_metadata(shape, item))  # citation count, references, affiliations... (_json_meta)
     if not has_text(rec):
         return None, f"record has neither title nor abstract ({shape.replace('_', ' ')} record)"
     return rec, shape

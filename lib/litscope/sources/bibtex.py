@@ -35,6 +35,8 @@ from ..schema import to_file_records
 from ._bibparse import _KNOWN_TYPES, _NOT_INHERITED, _NOT_RECORDS, _Entry, _Parser
 from ._bibtext import _plain_identifier, latex_to_text, parse_names
 from ._columns import has_text
+from ._headers import split_cell_list
+from ._notes import labelled_notes
 from ._io import PathOrBuffer, Sample, read_text, source_name
 
 FORMAT = "bibtex"
@@ -125,6 +127,27 @@ def _to_record(entry: _Entry) -> dict[str, Any]:
     # evidence against merging same-titled volumes or parts (normalised by schema.to_file_records)
     rec.update(volume=f.get("volume", ""), issue=f.get("number") or f.get("issue") or "",
                pages=f.get("pages", ""), isbn=f.get("isbn", ""), issn=f.get("issn", ""))
+    rec.update(_metadata(entry))
+    return rec
+
+
+def _metadata(entry: _Entry) -> dict[str, Any]:
+    """Language, type, affiliations, funding, references and citation count (Scopus and WoS fields)."""
+    f = entry.fields
+    rec: dict[str, Any] = {
+        "language": latex_to_text(f.get("language") or f.get("langid") or ""),
+        # Scopus 'document_type', WoS 'type'; else the entry type ('article', 'inproceedings')
+        "document_type": latex_to_text(f.get("document_type") or f.get("type") or entry.type or ""),
+        "affiliations": split_cell_list(latex_to_text(f.get("affiliations") or f.get("affiliation") or "")),
+        "funding": split_cell_list(latex_to_text(f.get("funding_details") or f.get("funding-acknowledgement") or "")),
+    }
+    refs = f.get("references") or f.get("cited-references") or ""
+    if refs:  # Scopus separates references with '; ', Web of Science puts one per line
+        rec["references"] = [latex_to_text(r).strip() for r in re.split(r";\s|\n", refs) if r.strip()]
+    if f.get("times-cited", "").strip():
+        rec.update(cited_by=f["times-cited"].strip(), cited_by_source="Web of Science")
+    else:
+        rec.update({k: v for k, v in labelled_notes(f.get("note", "").split(";")).items() if k.startswith("cited_by")})
     return rec
 
 

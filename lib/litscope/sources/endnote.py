@@ -8,7 +8,8 @@ line starts a new record when the block already has one
 Tags used: ``%T`` title, ``%A`` authors, ``%J`` journal / ``%B`` secondary title
 (venue), ``%D`` year (``%8`` date as fallback), ``%X`` abstract, ``%K`` keywords
 (one per line or ``;``-separated), ``%R`` DOI, ``%U`` URL, ``%M`` accession
-(a PubMed id only when written ``PMID``).
+(a PubMed id only when written ``PMID``); ``%V`` volume, ``%N`` issue, ``%P`` pages, ``%@``
+ISBN/ISSN, ``%G`` language, ``%0`` document type, ``%+`` affiliations, labelled ``%Z`` notes.
 
 Examples
 --------
@@ -28,6 +29,7 @@ from typing import Any
 from ..errors import InputError
 from ..records import FileRecords
 from ._io import PathOrBuffer, Sample
+from ._notes import labelled_notes
 from ._tagged import TaggedRecord, finish, run_reader, split_blocks, stray_lines
 
 FORMAT = "endnote"
@@ -117,5 +119,14 @@ def _to_row(rec: TaggedRecord) -> dict[str, Any]:
         "pmid": pmid,
         "url": urls[0] if urls else "",
         "keywords": [k for value in rec.all("K") for k in value.split(";")],
+        "volume": rec.first("V"),
+        "issue": rec.first("N"),
+        "pages": rec.first("P"),
+        "isbn": "; ".join(rec.all("@")),  # %@ holds an ISBN or an ISSN: each normaliser keeps its own
+        "issn": "; ".join(rec.all("@")),
+        "language": rec.first("G"),
+        "document_type": rec.first("0"),
+        "affiliations": rec.all("+"),
+        **labelled_notes(rec.all("Z")),  # a Scopus export converted to EndNote keeps its labelled notes
         "source_record": rec.number,
     }

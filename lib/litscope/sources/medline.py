@@ -128,6 +128,15 @@ def _to_row(rec: TaggedRecord) -> dict[str, Any]:
         "pmid": pmid,
         "url": url,
         "keywords": rec.all("MH", "OT"),
+        "volume": rec.first("VI"),
+        "issue": rec.first("IP"),
+        "pages": rec.first("PG"),
+        "isbn": "; ".join(rec.all("ISBN")),
+        "issn": "; ".join(rec.all("IS")),
+        "language": rec.all("LA"),
+        "document_type": rec.all("PT"),
+        "affiliations": rec.all("AD"),
+        "funding": rec.all("GR"),
         "source_record": rec.number,
     }
 

@@ -5,6 +5,11 @@ declarations are refused, never expanded; absurd nesting is refused; and when a 
 broken part-way or cut short, every good record loads and each bad one is listed with its
 number, line and reason (or raised with ``errors='raise'``).
 
+Kept besides the citation: volume, issue, pagination, ISSN/ISBN, Language, PublicationType,
+affiliations (AffiliationInfo), grants (GrantList, as 'Agency: GrantID') and the ReferenceList
+(each reference's DOI when it has one, else its citation text); for PMC articles the JATS
+equivalents (aff, funding-source, ref-list, article-type, xml:lang).
+
 Examples
 --------
 >>> import io
@@ -110,6 +115,45 @@ def _keywords(elem: Element) -> list[str]:
     return [w for w in words if w]
 
 
+def _texts(elem: Element | None, *paths: str) -> list[str]:
+    if elem is None:
+        return []
+    return [t for path in paths for t in (element_text(e) for e in elem.findall(path)) if t]
+
+
+def _references(elem: Element | None, ref_path: str, id_path: str, text_paths: tuple[str, ...]) -> list[str]:
+    """Each reference's DOI when it gives one, else its citation text."""
+    out = []
+    for ref in elem.findall(ref_path) if elem is not None else ():
+        doi = next((element_text(i) for i in ref.findall(id_path)
+                    if (i.get("IdType") or i.get("pub-id-type") or "").lower() == "doi" and element_text(i)), "")
+        text = doi or next((t for t in _texts(ref, *text_paths)), "")
+        if text:
+            out.append(text)
+    return out
+
+
+def _pubmed_extras(article: Element, citation: Element, data: Element | None) -> dict[str, Any]:
+    """Volume, issue, pages, ISSN, language, publication types, affiliations, grants, references."""
+    issue = article.find("Journal/JournalIssue")
+    grants = []
+    for grant in article.findall("GrantList/Grant"):
+        agency, grant_id = _find_text(grant, "Agency"), _find_text(grant, "GrantID")
+        if agency or grant_id:
+            grants.append(f"{agency}: {grant_id}" if agency and grant_id else agency or grant_id)
+    return {"volume": _find_text(issue, "Volume") if issue is not None else "",
+            "issue": _find_text(issue, "Issue") if issue is not None else "",
+            "pages": _find_text(article, "Pagination/MedlinePgn") or _find_text(article, "Pagination/StartPage"),
+            "page_end": "" if _find_text(article, "Pagination/MedlinePgn") else _find_text(article, "Pagination/EndPage"),
+            "issn": "; ".join(_texts(article, "Journal/ISSN")),
+            "language": _texts(article, "Language"),
+            "document_type": _texts(article, "PublicationTypeList/PublicationType"),
+            "affiliations": _texts(article, "AuthorList/Author/AffiliationInfo/Affiliation", "AuthorList/Author/Affiliation",
+                                   "Affiliation"),
+            "funding": grants,
+            "references": _references(data, "ReferenceList/Reference", "ArticleIdList/ArticleId", ("Citation",))}
+
+
 def _pubmed_article(elem: Element) -> dict[str, Any]:
     citation = elem.find("MedlineCitation")
     if citation is None:
@@ -143,7 +187,7 @@ def _pubmed_article(elem: Element) -> dict[str, Any]:
     return {"title": title, "abstract": abstract, "authors": _authors(article.find("AuthorList")),
             "year": year, "venue": venue, "doi": doi, "pmid": pmid or ids.get("pubmed", ""),
             "url": f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/" if pmid.isdigit() else "",
-            "keywords": _keywords(citation)}
+            "keywords": _keywords(citation), **_pubmed_extras(article, citation, elem.find("PubmedData"))}
 
 
 def _pubmed_book(elem: Element) -> dict[str, Any]:
@@ -167,7 +211,11 @@ def _pubmed_book(elem: Element) -> dict[str, Any]:
     return {"title": chapter or book_title, "abstract": _abstract(doc.find("Abstract")), "authors": authors,
             "year": year, "venue": venue, "doi": ids.get("doi", ""), "pmid": pmid,
             "url": f"https://pubmed.ncbi.nlm.nih.gov/{pmid}/" if pmid.isdigit() else "",
-            "keywords": _keywords(doc)}
+            "keywords": _keywords(doc), "isbn": "; ".join(_texts(book, "Isbn")),
+            "language": _texts(doc, "Language"), "document_type": _texts(doc, "PublicationType"),
+            "affiliations": _texts(doc, "AuthorList/Author/AffiliationInfo/Affiliation"),
+            "references": _references(elem.find("PubmedBookData"), "ReferenceList/Reference",
+                                      "ArticleIdList/ArticleId", ("Citation",))}
 
 
 def _jats_article(elem: Element) -> dict[str, Any]:
@@ -219,7 +267,16 @@ def _jats_article(elem: Element) -> dict[str, Any]:
             or _find_text(elem, "front/journal-meta/journal-title"),
             "doi": ids.get("doi", ""), "pmid": ids.get("pmid", ""),
             "url": f"https://www.ncbi.nlm.nih.gov/pmc/articles/{pmc}/" if pmc else "",
-            "keywords": [k for k in keywords if k]}
+            "keywords": [k for k in keywords if k],
+            "volume": _find_text(meta, "volume"), "issue": _find_text(meta, "issue"),
+            "pages": _find_text(meta, "fpage") or _find_text(meta, "elocation-id"), "page_end": _find_text(meta, "lpage"),
+            "issn": "; ".join(_texts(elem, "front/journal-meta/issn")),
+            "language": elem.get("{http://www.w3.org/XML/1998/namespace}lang") or elem.get("xml:lang") or "",
+            "document_type": elem.get("article-type") or "",
+            "affiliations": _texts(meta, "aff", "contrib-group/aff", "contrib-group/contrib/aff"),
+            "funding": _texts(meta, "funding-group/award-group/funding-source"),
+            "references": _references(elem, "back/ref-list/ref", "*/pub-id", ("mixed-citation", "element-citation",
+                                                                                "citation"))}
 
 
 _PARSERS = {"PubmedArticle": _pubmed_article, "PubmedBookArticle": _pubmed_book, "article": _jats_article}

@@ -11,6 +11,10 @@ not closed by ``ER``, and fields closed by ``ER`` whose ``TY`` line is missing.
 Field lines after ``ER`` that no ``ER`` closes (Ovid's ``NL  - ``) belong to the
 record before them; field lines before the first record are listed as skipped.
 
+Kept besides the citation: VL, IS, SP-EP, SN (ISBN or ISSN), LA language, M3 (else the TY
+type's name) as the document type, AD affiliations, and what Scopus writes in labelled notes
+(N1/U1-U5: 'Cited By :12', 'Export Date: ...', 'References: ...', 'Funding details: ...').
+
 Examples
 --------
 >>> import io
@@ -32,6 +36,7 @@ from ..records import FileRecords
 from ..records import SkippedRecord
 from ..schema import normalize_year
 from ._io import PathOrBuffer, Sample
+from ._notes import labelled_notes
 from ._tagged import TaggedRecord, finish, run_reader
 
 FORMAT = "ris"
@@ -202,7 +207,30 @@ def _to_row(rec: TaggedRecord) -> dict[str, Any]:
         # evidence against merging same-titled volumes or parts; SN holds an ISBN or an ISSN
         "volume": rec.first("VL"), "issue": rec.first("IS"), "pages": rec.first("SP"),
         "page_end": rec.first("EP"), "isbn": "; ".join(rec.all("SN")), "issn": "; ".join(rec.all("SN")),
+        "language": rec.all("LA"),
+        "document_type": _document_type(rec),
+        "affiliations": rec.all("AD"),
+        **labelled_notes(rec.all("N1", "U1", "U2", "U3", "U4", "U5")),  # Scopus: 'Cited By :12', 'References: ...'
     }
+
+
+#: RIS reference types (TY) by their names in the RIS specification.
+_TYPES = {"JOUR": "Journal Article", "CONF": "Conference Proceeding", "CPAPER": "Conference Paper", "BOOK": "Book",
+          "CHAP": "Book Section", "THES": "Thesis", "RPRT": "Report", "GEN": "Generic", "ABST": "Abstract",
+          "EJOUR": "Electronic Article", "ELEC": "Web Page", "PAT": "Patent", "DATA": "Dataset",
+          "NEWS": "Newspaper Article", "MGZN": "Magazine Article", "UNPB": "Unpublished Work", "SER": "Serial",
+          "EBOOK": "Electronic Book", "ECHAP": "Electronic Book Section", "INPR": "In Press", "STD": "Standard",
+          "COMP": "Computer Program", "PCOMM": "Personal Communication", "JFULL": "Journal (full)"}
+_CLASSIFICATION = re.compile(r"\[\d+\]\s*$")  # PsycINFO writes its classification codes in M3
+
+
+def _document_type(rec: TaggedRecord) -> str:
+    """M3 ('Type of Work': Scopus 'Article'), else the name of the TY reference type."""
+    kind = rec.first("M3")
+    if kind and not _CLASSIFICATION.search(kind):
+        return kind
+    ty = rec.first("TY").strip().upper()
+    return _TYPES.get(ty, ty)
 
 
 def _author(name: str) -> str:

@@ -6,6 +6,10 @@ file. Each line is a two-character tag, a space and the value; further values or
 wrapped text follow on lines indented by three spaces (one author per line in
 ``AU``/``AF``, wrapped text in ``TI``, ``AB``, ``DE``, ``ID``).
 
+Kept besides the citation: VL, IS, BP-EP (or AR), BN, SN/EI; TC (else Z9) as the citation
+count with DA (export date); CR references; LA language; DT document type; C1 affiliations
+(without the '[authors]' groups); FU funding.
+
 Examples
 --------
 >>> import io
@@ -26,6 +30,7 @@ from ..errors import InputError
 from ..records import FileRecords
 from ..schema import to_file_records
 from ._io import PathOrBuffer, Sample
+from ._headers import split_cell_list
 from ._tagged import TaggedRecord, finish, run_reader, stray_lines
 
 FORMAT = "wos"
@@ -157,5 +162,20 @@ def _to_row(rec: TaggedRecord) -> dict[str, Any]:
         "pmid": rec.first("PM"),
         "url": "",
         "keywords": keywords,
+        "volume": rec.first("VL"),
+        "issue": rec.first("IS"),
+        "pages": rec.first("BP") or rec.first("AR"),
+        "page_end": rec.first("EP"),
+        "isbn": "; ".join(rec.all("BN")),
+        "issn": "; ".join(rec.all("SN", "EI")),
+        # TC: times cited in the Core Collection (what bibliometrix reads); Z9: in all databases
+        "cited_by": rec.first("TC") or rec.first("Z9") or None,
+        "cited_by_source": "Web of Science",
+        "cited_by_date": rec.first("DA"),  # the date of the export, in exports since 2020
+        "references": rec.all("CR"),
+        "language": rec.first("LA"),
+        "document_type": rec.first("DT"),
+        "affiliations": [a for value in rec.all("C1") for a in split_cell_list(value)],
+        "funding": [f for value in rec.all("FU") for f in split_cell_list(value)],
         "source_record": rec.number,
     }
