@@ -163,7 +163,7 @@ def run_one(n: int, seed: int = 0) -> dict:
         truth_by_source.update({("wos.csv", i + 1 - half): truth[i] for i in range(half, n)})
         t0, c0 = time.perf_counter(), time.process_time()
         try:
-            df = litscope.load([ris_path, csv_path])
+            df = litscope.load([ris_path, csv_path]).papers
         except Exception as exc:  # a reader may be missing or slow while others write it
             result["load_error"] = f"{type(exc).__name__}: {exc}"[:200]
             df = to_frame(records, source_format="synthetic", source_file="memory")

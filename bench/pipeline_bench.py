@@ -40,20 +40,20 @@ def child(inputs: list[str], seed: int) -> None:
 
     timer = StageTimer()
     with timer("load"):
-        records = litscope.load(inputs)
+        loaded = litscope.load(inputs)
     with timer("dedupe"):
-        corpus = report.merge_duplicates(records)
+        papers = report.merge_duplicates(loaded).papers
     embedder = embed.Embedder(progress=False)
     with timer("embed"):
-        vectors = embed.embed_papers(corpus, embedder=embedder)
+        vectors = embed.embed_papers(papers, embedder=embedder)
     with timer("topics"):
-        result = topics.compute_topics(corpus, vectors, seed=seed, embedder=embedder, progress=False)
-    refs = report.reference_numbers(report.compute_references(corpus))
+        result = topics.compute_topics(papers, vectors, seed=seed, embedder=embedder, progress=False)
+    refs = report.reference_numbers(report.compute_references(papers))
     with timer("summaries"):
-        summarize.compute_paper_summaries(corpus, encode=embedder.encode)
-        summarize.compute_syntheses(corpus, result.papers, result.topics, refs=refs, encode=embedder.encode)
+        summarize.compute_paper_summaries(papers, encode=embedder.encode)
+        summarize.compute_syntheses(papers, result.papers, result.topics, refs=refs, encode=embedder.encode)
     frame = timer.frame()
-    print(json.dumps({"papers": len(corpus), "topics": int(len(result.topics)),
+    print(json.dumps({"papers": len(papers), "topics": int(len(result.topics)),
                       "texts_embedded": embedder.texts_embedded,
                       "stages": {r.stage: {"seconds": r.seconds, "peak_mb": r.peak_rss_mb}
                                  for r in frame.itertuples()}}))

@@ -205,7 +205,7 @@ def main(argv: list[str] | None = None) -> None:
     selectors = {name: get_selector(name, args.shortlist) for name in args.selectors}
     corpora = []
     if not args.skip_sample:
-        df = litscope.load(str(ROOT / "data" / "samples" / "hf-papers-listing.txt"))
+        df = litscope.load(str(ROOT / "data" / "samples" / "hf-papers-listing.txt")).papers
         t0 = time.perf_counter()
         papers, how = sample_topics(df, encode_name, args.seed)
         print(f"sample topics by {how} in {time.perf_counter() - t0:.1f} s")

@@ -83,7 +83,7 @@ def soup(sample_run):
 def _sample_titles() -> list[str]:
     import litscope
 
-    return litscope.load([str(SAMPLE)])["title"].tolist()
+    return litscope.load([str(SAMPLE)]).papers["title"].tolist()
 
 
 def test_artifacts_exist(sample_run):
@@ -97,7 +97,7 @@ def test_every_synthesis_sentence_is_verbatim_from_a_cited_abstract(sample_run):
     import litscope
 
     out = Path(sample_run.output_dir)
-    abstracts = dict(zip(*litscope.load([str(SAMPLE)])[["id", "abstract"]].T.values))
+    abstracts = dict(zip(*litscope.load([str(SAMPLE)]).papers[["id", "abstract"]].T.values))
     by_ref = {r["ref"]: r for r in _papers(out / "papers.csv")}
     topics = _papers(out / "topics.csv")
     assert topics and all(t["synthesis"] for t in topics)
