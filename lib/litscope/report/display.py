@@ -7,7 +7,8 @@ from typing import Any, Mapping
 import pandas as pd
 
 from ..corpus import Corpus
-from .html import _display_html, _plural
+from .html import _display_html
+from .prose import prose
 from .references import _ref_map
 from .sections import appendix_html, corpus_overview_html, dedupe_html, references_html, title_html
 from .topic_sections import _unassigned_count, topic_overview_html, topic_sections_html, unassigned_html
@@ -39,14 +40,11 @@ def display_years(df: pd.DataFrame) -> None:
 
     fig = figures.plot_years(df)
     if fig is None:
-        _display_html("<p>No paper in the inputs has a publication year, so the corpus cannot be "
-                      "shown over time. Exports from bibliographic databases (Scopus, Web of Science, "
-                      "PubMed, OpenAlex) carry years; pasted listings usually do not.</p>")
+        _display_html(prose("years_unknown"))
         return
     years = pd.to_numeric(pd.Series(df["year"], dtype="object"), errors="coerce")
     missing = int(years.isna().sum())
-    _display_html(f"<p>{_plural(int(years.notna().sum()), 'paper')} have a known year"
-                  + (f"; {missing} without a year are not shown" if missing else "") + ".</p>")
+    _display_html(prose("years_known", n_dated=int(years.notna().sum()), n_undated=missing))
     figures.show(fig)
 
 
@@ -57,16 +55,13 @@ def display_sources(df: pd.DataFrame) -> None:
     venues = df["venue"].fillna("").astype(str).str.strip() if "venue" in df else pd.Series([], dtype=str)
     if (venues != "").any():
         n = int((venues != "").sum())
-        _display_html(f"<p>{_plural(n, 'paper')} name a venue; {_plural(venues[venues != ''].nunique(), 'venue')} "
-                      "appear in all.</p>")
+        _display_html(prose("sources_venues", n_papers=n, n_venues=venues[venues != ""].nunique()))
     else:
         files = df["source_file"].nunique() if "source_file" in df else 0
         if files <= 1:
-            _display_html("<p>The inputs name no journal, conference or repository for the papers, and "
-                          "all of them come from a single file, so there is no breakdown by source.</p>")
+            _display_html(prose("sources_single_file"))
             return
-        _display_html("<p>The inputs name no journal or conference, so the papers are shown by the file "
-                      "they came from.</p>")
+        _display_html(prose("sources_by_file"))
     figures.show(figures.plot_sources(df))
 
 
@@ -91,7 +86,7 @@ def display_topic_similarity(result: Any) -> None:
     from .. import figures
 
     if getattr(result, "similarity", None) is None or len(result.similarity) < 2:
-        _display_html("<p>With fewer than two topics there is no similarity to show.</p>")
+        _display_html(prose("topics_similarity_none"))
         return
     figures.show(figures.plot_topic_similarity(result.similarity, result.topics))
 
@@ -102,7 +97,7 @@ def display_topics_over_time(result: Any, df: pd.DataFrame) -> None:
 
     fig = figures.plot_topics_over_time(result.papers, df, result.topics)
     if fig is None:
-        _display_html("<p>The inputs give no publication years, so the topics cannot be followed over time.</p>")
+        _display_html(prose("topics_over_time_none"))
         return
     figures.show(fig)
 

@@ -9,11 +9,14 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+from markupsafe import Markup
 
 from ..corpus import Corpus
+from ..missing import as_text
 from .counts import compute_corpus_overview
-from .html import CSS, _esc, _plural, html_table
+from .html import CSS, _esc, html_table
 from .inputs import _display_path
+from .prose import prose
 from .provenance import compute_environment, input_hashes
 from .references import REFERENCE_ORDER, _year_text
 
@@ -30,31 +33,16 @@ def title_html(report_title: str, *, research_question: str = "", inputs: Sequen
     merged = corpus.papers
     files = _input_names(corpus, inputs)
     years = pd.to_numeric(pd.Series(merged["year"], dtype="object"), errors="coerce").dropna().astype(int)
-    span = (f"The papers were published between {years.min()} and {years.max()} "
-            f"({len(years)} of {len(merged)} papers have a known year)." if len(years)
-            else "The inputs give no publication years, so the corpus cannot be dated from them.")
+    span = prose("scope_years", first=years.min() if len(years) else None,
+                 last=years.max() if len(years) else None, dated=len(years), total=len(merged))
     generated = generated or _dt.datetime.now(_dt.timezone.utc).strftime("%d %B %Y")
     parts = [CSS, '<div class="ls-report">', f"<h1>{_esc(report_title)}</h1>",
-             f'<p class="ls-meta">Literature review generated with litscope on {_esc(generated)}.</p>',
-             "<h2>Scope</h2>"]
+             prose("scope_generated", generated=as_text(generated)), "<h2>Scope</h2>"]
     if str(research_question or "").strip():
-        parts.append(f"<p><b>Research question.</b> {_esc(research_question.strip())}</p>")
-    file_list = ", ".join(f"<code>{_esc(f)}</code>" for f in files) or "none"
-    parts.append(f"<p><b>Inputs.</b> {_plural(len(files), 'file')}: {file_list}. "
-                 f"They hold {_plural(len(corpus.records), 'record')}, which after de-duplication give "
-                 f"{_plural(len(merged), 'unique paper')}. {span}</p>")
-    topics_txt = f"{_plural(int(n_topics), 'topic')}" if n_topics else "topics"
-    parts.append(
-        "<p><b>What this report contains.</b> The corpus overview accounts for every record read from "
-        "the inputs (including any that could not be loaded, and why), the duplicates merged, and the "
-        f"distribution of papers over years and sources. The papers are then grouped into {topics_txt} "
-        "by clustering sentence embeddings of their titles and abstracts; the topic overview shows the "
-        "topics' sizes, how they group into broader themes, a map of the papers and how the topics "
-        "relate. Each topic then has its own section with its key phrases, a short extractive synthesis "
-        "whose sentences cite the papers they come from, and a table of its papers with one-sentence "
-        "summaries. Papers no topic claimed are listed separately. The numbered reference list includes "
-        "every paper of the corpus, and an appendix records the parameters, input checksums, software "
-        "versions and timings needed to reproduce the report.</p>")
+        parts.append(prose("scope_question", question=research_question.strip()))
+    parts.append(prose("scope_inputs", files=[as_text(f) for f in files], n_records=len(corpus.records),
+                       n_papers=len(merged), years=Markup(span)))
+    parts.append(prose("scope_contents", n_topics=int(n_topics) if n_topics else None))
     parts.append("</div>")
     return "".join(parts)
 
@@ -72,14 +60,14 @@ def load_report_html(corpus: Corpus) -> str:
     report = corpus.load_report()
     parts = ["<h3>Load report</h3>"]
     if report.empty:
-        parts.append('<p class="ls-note">No load report is available for this corpus.</p>')
+        parts.append(prose("load_report_missing"))
     else:
         rep = report.copy()
         rep["file"] = [_display_path(f) for f in rep["file"]]
         for col in ("format", "records", "skipped", "encoding", "error"):
             if col not in rep:
                 rep[col] = ""
-        rep["note"] = [str(e) if e else ("" if not s else f"{_plural(int(s), 'record')} not loaded, listed below")
+        rep["note"] = [str(e) if e else ("" if not s else prose("load_report_skipped_note", n_skipped=int(s)))
                        for e, s in zip(rep["error"], rep["skipped"])]
         parts.append(html_table(rep, {"file": "File", "format": "Format", "encoding": "Encoding",
                                       "records": "Loaded", "skipped": "Not loaded", "note": "Note"},
@@ -92,15 +80,12 @@ def load_report_html(corpus: Corpus) -> str:
         skipped["file"] = [_display_path(f) for f in skipped["file"]]
         for col in ("record", "line"):
             skipped[col] = [_year_text(v) for v in skipped[col]]
-        parts.append(f'<p class="ls-warn"><b>{_plural(len(skipped), "record")} could not be loaded</b> and '
-                     "are not part of the review. Each is listed with its file, its number in the file, "
-                     "the line where it starts and the reason, so it can be fixed in the export and "
-                     "the review re-run.</p>")
+        parts.append(prose("load_report_skipped", n_skipped=len(skipped)))
         parts.append(html_table(skipped, {"file": "File", "record": "Record", "line": "Line", "reason": "Reason"},
                                 widths={"file": "30%", "record": "9%", "line": "8%", "reason": "53%"},
                                 numeric=["record", "line"]))
     else:
-        parts.append("<p>Every record in the inputs was loaded.</p>")
+        parts.append(prose("load_report_complete"))
     return "".join(parts)
 
 
@@ -110,14 +95,10 @@ def dedupe_html(corpus: Corpus, source_counts: pd.DataFrame | None = None, max_g
     n_dup = len(corpus.records) - len(merged)
     parts = []
     if not corpus.deduplicated:
-        why = corpus.dedupe_note or "it was not requested"
-        parts.append(f"<p>No de-duplication was done: {why}. Every record is treated as a separate paper.</p>")
+        # the note is HTML written by litscope (dedupe.skip_deduplication's callers), shown as it is
+        parts.append(prose("dedupe_skipped", why=Markup(corpus.dedupe_note or "it was not requested")))
         return "".join(parts)
-    parts.append(f"<p>The {_plural(len(corpus.records), 'record')} were compared by identifier (DOI, arXiv id, PubMed id) "
-                 "and by normalised title, year and first author; records of the same work were merged into one "
-                 + (f"paper. {_plural(n_dup, 'duplicate record')} {'was' if n_dup == 1 else 'were'} merged, leaving "
-                    f"{_plural(len(merged), 'unique paper')}.</p>" if n_dup else
-                    "paper. No duplicates were found: every record is a distinct paper.</p>"))
+    parts.append(prose("dedupe_done", n_records=len(corpus.records), n_duplicates=n_dup, n_papers=len(merged)))
     if "merged_from" in merged and n_dup:
         groups = merged[[isinstance(m, (list, tuple, np.ndarray)) and len(m) > 1 for m in merged["merged_from"]]]
         if len(groups):
@@ -134,8 +115,7 @@ def dedupe_html(corpus: Corpus, source_counts: pd.DataFrame | None = None, max_g
                                             "from": "Merged records (file #record)"},
                                     widths={"title": "50%", "records": "9%", "from": "41%"}, numeric=["records"]))
             if len(groups) > max_groups:
-                parts.append(f'<p class="ls-note">First {max_groups} of {len(groups)} merged papers shown; '
-                             "all are in papers.csv (column merged_from).</p>")
+                parts.append(prose("dedupe_groups_cut", shown=max_groups, total=len(groups)))
     if source_counts is not None and len(source_counts) > 2:  # more than one file (plus the total row)
         sc = source_counts.copy()
         if "source_file" in sc:
@@ -144,8 +124,7 @@ def dedupe_html(corpus: Corpus, source_counts: pd.DataFrame | None = None, max_g
                  "not_loaded": "Not loaded", "loaded": "Loaded", "duplicates_removed": "Duplicates",
                  "retained": "Retained", "unique": "Only in this file"}
         cols = {c: names.get(c, c.replace("_", " ").capitalize()) for c in sc.columns}
-        parts.append("<p>Records contributed by each input file, the duplicates removed from it, and the "
-                     "papers found in that file only:</p>")
+        parts.append(prose("dedupe_by_file"))
         parts.append(html_table(sc, cols, widths={"source_file": "30%"} if "source_file" in cols else None,
                                 numeric=[c for c in sc.columns if pd.api.types.is_numeric_dtype(sc[c])]))
     return "".join(parts)
@@ -153,7 +132,7 @@ def dedupe_html(corpus: Corpus, source_counts: pd.DataFrame | None = None, max_g
 
 def references_html(refs: pd.DataFrame) -> str:
     """The numbered reference list; each entry has the anchor ``ref-N``."""
-    parts = [f"<p>{_plural(len(refs), 'paper')}, numbered {REFERENCE_ORDER}.</p>", '<div class="ls-refs">']
+    parts = [prose("references_intro", n_papers=len(refs), order=REFERENCE_ORDER), '<div class="ls-refs">']
     for r in refs.itertuples():
         parts.append(f'<p class="ls-ref" id="ref-{int(r.ref)}" data-id="{_esc(r.id)}">'
                      f'<span class="ls-refnum">[{int(r.ref)}]</span> {r.citation_html}</p>')
@@ -203,6 +182,6 @@ def appendix_html(parameters: Mapping[str, Any], *, files: Sequence[str] | None 
         if "peak_rss_mb" in frame:
             cols["peak_rss_mb"] = "Peak memory (MiB)"
         parts.append(html_table(frame, cols, numeric=["seconds", "peak_rss_mb"], narrow=True))
-    parts.append(f'<p class="ls-note">Report generated {_esc(_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"))} '
-                 f"on {_esc(platform.platform(terse=True))}.</p>")
+    parts.append(prose("appendix_generated", when=_dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+                       platform=platform.platform(terse=True)))
     return "".join(parts)

@@ -6,9 +6,11 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+from markupsafe import Markup
 
-from ..missing import is_missing
-from .html import _esc, _plural, html_table, link_citations
+from ..missing import as_text, is_missing
+from .html import _esc, html_table, link_citations
+from .prose import prose
 from .references import _ref_map, _year_text
 
 
@@ -33,9 +35,8 @@ def topic_overview_html(result: Any) -> str:
     topics = result.topics.sort_values(["size", "topic"], ascending=[False, True], kind="stable")
     n = len(result.papers)
     n_un = _unassigned_count(result)
-    parts = [f"<p>The {_plural(n, 'paper')} fall into {_plural(len(topics), 'topic')}; "
-             f"{_plural(n_un, 'paper')} ({100 * n_un / max(n, 1):.0f}%) were not assigned to any topic "
-             "(they are listed in their own section). Topics are numbered T0, T1, … by size.</p>"]
+    parts = [prose("topics_overview", n_papers=n, n_topics=len(topics), n_unassigned=n_un,
+                   unassigned_percent=100 * n_un / max(n, 1))]
     table = pd.DataFrame({
         "topic": [f'<a href="#topic-{int(t)}">T{int(t)}</a>' for t in topics["topic"]],
         "label": topics["label"].astype(str).to_numpy(),
@@ -54,8 +55,7 @@ def topic_overview_html(result: Any) -> str:
     themes = _themes_table(result)
     if len(themes) and len(themes) < len(topics):
         parts.append("<h3>Broad themes</h3>")
-        parts.append(f"<p>Merging similar topics gives {_plural(len(themes), 'broad theme')}; each is listed "
-                     "with its sub-topics (papers in brackets).</p>")
+        parts.append(prose("topics_themes", n_themes=len(themes)))
         parts.append(html_table(themes, {"theme": "Theme", "size": "Papers", "topics": "Sub-topics"},
                                 widths={"theme": "28%", "size": "9%", "topics": "63%"}, numeric=["size"]))
     return "".join(parts)
@@ -81,9 +81,7 @@ def _table_cap(ids: Sequence[str], rank: Mapping[str, float] | None, what: str) 
         return ids, ""
     order = sorted(range(len(ids)), key=lambda j: (-float((rank or {}).get(ids[j], 0.0) or 0.0), j))
     keep = sorted(order[:max_rows])
-    note = (f'<p class="ls-note">The table lists {max_rows:,} of the {len(ids):,} {what}'
-            + (", those most confidently assigned to the topic" if rank else "")
-            + "; <code>papers.csv</code> lists every paper.</p>")
+    note = prose("table_cut", shown=max_rows, total=len(ids), what=what, ranked=bool(rank))
     return [ids[j] for j in keep], note
 
 
@@ -137,28 +135,21 @@ def topic_sections_html(result: Any, df: pd.DataFrame, syntheses: pd.DataFrame |
         member_refs = {numbers[i] for i in members["id"] if i in numbers}
         parts.append(f'<section class="ls-topic" id="topic-{k}" data-topic="{k}">')
         parts.append(f"<h2>T{k}. {_esc(t['label'])}</h2>")
-        meta = [f"{_plural(int(t['size']), 'paper')} ({100 * int(t['size']) / max(n_all, 1):.0f}% of the corpus)"]
-        if t.get("parent_label") and str(t.get("parent_label")) != str(t["label"]):
-            meta.append(f"broad theme: {_esc(t['parent_label'])}")
+        parent = t.get("parent_label")
         mc = t.get("mean_confidence")
-        if not is_missing(mc):
-            meta.append(f"mean assignment confidence {float(mc):.2f}")
-        parts.append(f'<p class="ls-meta">{" · ".join(meta)}</p>')
+        parts.append(prose("topic_meta", size=int(t["size"]), percent=100 * int(t["size"]) / max(n_all, 1),
+                           parent=as_text(parent) if parent and str(parent) != str(t["label"]) else None,
+                           mean_confidence=None if is_missing(mc) else float(mc)))
         phrases = t.get("key_phrases")
         if isinstance(phrases, (list, tuple, np.ndarray)) and len(phrases):
-            parts.append("<p><b>Key phrases:</b> " + ", ".join(_esc(p) for p in phrases) + ".</p>")
+            parts.append(prose("topic_key_phrases", phrases=[as_text(p) for p in phrases]))
         if synth is not None and k in synth.index:
             s = synth.loc[k]
             text = s["synthesis"] if "synthesis" in s else ""
-            parts.append(f'<p class="ls-synthesis"><b>Synthesis.</b> {link_citations(text, member_refs)}</p>')
-            notes = []
-            if "coverage" in s and not is_missing(s["coverage"]):
-                notes.append(f"coverage of the topic's papers {float(s['coverage']):.2f}")
-            if "redundancy" in s and not is_missing(s["redundancy"]):
-                notes.append(f"redundancy {float(s['redundancy']):.2f}")
-            parts.append('<p class="ls-note">The synthesis is extractive: each sentence is taken verbatim from '
-                         "the abstract of the paper cited after it" + (f" ({'; '.join(notes)})" if notes else "")
-                         + ".</p>")
+            parts.append(prose("topic_synthesis", synthesis=Markup(link_citations(text, member_refs))))
+            parts.append(prose("topic_synthesis_note", **{
+                what: float(s[what]) if what in s and not is_missing(s[what]) else None
+                for what in ("coverage", "redundancy")}))
         shown, cap_note = _table_cap(members["id"], conf, "papers of this topic")
         parts.append(cap_note + _paper_table(shown, df, numbers, summaries, conf))
         parts.append("</section>")
@@ -171,17 +162,14 @@ def unassigned_html(result: Any, df: pd.DataFrame, summaries: Mapping[str, str] 
     numbers = _ref_map(refs)
     ids = list(result.papers.loc[result.papers["topic"].astype(int) == -1, "id"])
     if not ids:
-        return "<p>Every paper was assigned to a topic.</p>"
+        return prose("unassigned_none")
     un = getattr(result, "unassigned", None)
     reasons: dict[str, str] = {}
     if un is not None and len(un):
         col = next((c for c in ("reason", "why", "explanation") if c in un.columns), None)
         if col:
             reasons = {str(i): str(r) for i, r in zip(un["id"], un[col])}
-    text = (f"<p>{_plural(len(ids), 'paper')} ({100 * len(ids) / max(len(result.papers), 1):.0f}% of the corpus) "
-            "could not be placed in any topic with enough confidence. They are still part of the corpus "
-            "and of the reference list; a reader should check them by hand, since they may be outliers, "
-            "papers on subjects covered by too few others to form a topic, or off-topic records.</p>")
+    text = prose("unassigned", n_unassigned=len(ids), percent=100 * len(ids) / max(len(result.papers), 1))
     conf = dict(zip(result.papers["id"], result.papers["confidence"])) if "confidence" in result.papers else None
     shown, cap_note = _table_cap(ids, None, "unassigned papers")
     return text + cap_note + _paper_table(shown, df, numbers, summaries, None if reasons else conf,
