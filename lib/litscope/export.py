@@ -240,6 +240,7 @@ def write_bibtex(df: pd.DataFrame, path: PathOrTextBuffer) -> Path | None:
             ("url", bibtex_escape(_text(rec.get("url")))),
             ("abstract", bibtex_escape(_text(rec.get("abstract")))),
             ("keywords", bibtex_escape(_join_items(_items(rec.get("keywords")), BIBTEX_KEYWORD_SEPARATOR))),
+            ("language", bibtex_escape(_text(rec.get("language")))),
         ]
         merged_from = _items(rec.get("merged_from"))
         if len(merged_from) > 1:
@@ -289,6 +290,7 @@ def write_ris(df: pd.DataFrame, path: PathOrTextBuffer) -> Path | None:
         lines.append(("AB", _text(rec.get("abstract"))))
         lines += [("KW", k) for k in _items(rec.get("keywords"))]
         lines.append(("DO", _text(rec.get("doi"))))
+        lines += [("LA", _text(rec.get("language"))), ("M3", _text(rec.get("document_type")))]
         urls = [_text(rec.get("url"))]
         arxiv, pmid = _text(rec.get("arxiv_id")), _text(rec.get("pmid"))
         if arxiv:
