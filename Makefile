@@ -78,8 +78,12 @@ lab: setup ## open the notebooks in JupyterLab (LAB_ARGS=... for more options)
 	@# root is normal in containers; Jupyter refuses it without --allow-root
 	$(VENV)/bin/jupyter lab notebooks/ $$( [ "$$(id -u)" = 0 ] && echo --allow-root ) $(LAB_ARGS)
 
-notebook: setup ## after editing notebooks/review.py, bring review.ipynb in line (cell ids kept)
-	$(VENV)/bin/jupytext --sync notebooks/review.py
+notebook: setup ## after editing a notebook's .py, bring its .ipynb in line (cell ids kept)
+	@# Sync the package's files: jupytext writes a regular file over a notebooks/ link it syncs,
+	@# and the links must stay links. Every paired notebook there (review, compare, ...).
+	@for py in $$(grep -lE '^#     formats: .*ipynb' lib/litscope/notebooks/*.py); do \
+	  echo "jupytext --sync $$py"; $(VENV)/bin/jupytext --quiet --sync "$$py"; \
+	done
 
 bench: setup ## time the pipeline stages (BENCH="pipeline_bench topic_quality ..." to choose)
 	@for b in $(BENCH); do echo "== bench/$$b.py"; HF_HUB_OFFLINE=1 $(PY) bench/$$b.py; done
