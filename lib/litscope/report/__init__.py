@@ -11,6 +11,9 @@ reader sees is built (and tested) here:
   ``display_*`` functions show that HTML (and figures) in the notebook.
 * :func:`write_papers_csv` and :func:`write_topics_csv` write the report's
   artifacts next to the HTML.
+* The sentences and paragraphs a reader sees are Jinja2 macros in
+  ``templates/report/prose.html.j2``, rendered (escaped) by :func:`litscope.report.prose.prose`:
+  edit the wording there.
 
 References are numbered by one stable rule (:data:`REFERENCE_ORDER`):
 alphabetically by the first author's family name, or by the title for a
