@@ -11,7 +11,8 @@ from litscope.errors import ParameterError
 
 
 def test_steps_read_as_the_table_of_contents():
-    assert pipeline.STEPS == ("load", "dedupe", "references", "embed", "topics", "summaries", "write")
+    assert pipeline.STEPS == ("load", "dedupe", "references", "embed", "relevance", "screening", "topics",
+                              "summaries", "answer", "write")
 
 
 def test_settings_come_from_the_signature():

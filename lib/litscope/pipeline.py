@@ -1,7 +1,8 @@
 """The review pipeline, written once.
 
 :func:`run` reads as the table of contents of a review: load the exports, merge
-duplicates, number the references, embed the papers, find the topics, summarise,
+duplicates, number the references, embed the papers, rank them by relevance to the
+research question, screen them, find the topics, summarise, answer the question,
 write the artifacts.  Each step is a small function taking the :class:`Review`
 and filling in its part, so the review notebook, the benchmarks and batch runs
 all run the same steps in the same order, timed by one
@@ -18,9 +19,9 @@ Examples
 --------
 >>> from litscope import pipeline
 >>> pipeline.STEPS
-('load', 'dedupe', 'references', 'embed', 'topics', 'summaries', 'write')
+('load', 'dedupe', 'references', 'embed', 'relevance', 'screening', 'topics', 'summaries', 'answer', 'write')
 >>> sorted(pipeline.run_settings(seed=7))[:3]
-['cache', 'dask', 'deduplicate']
+['cache', 'dask', 'decisions']
 """
 
 from __future__ import annotations
@@ -36,12 +37,14 @@ import numpy as np
 import pandas as pd
 
 from .corpus import Corpus
+from .screen.steps import answer_question, rank_by_relevance, screen_papers
 from .timing import StageTimer
 
 __all__ = ["STEPS", "Review", "run", "run_settings", "write_run_stats", "describe_embedding"]
 
 #: The steps of a review, in the order :func:`run` takes them.
-STEPS = ("load", "dedupe", "references", "embed", "topics", "summaries", "write")
+STEPS = ("load", "dedupe", "references", "embed", "relevance", "screening", "topics", "summaries", "answer",
+         "write")
 
 
 @dataclass
@@ -83,6 +86,23 @@ class Review:
         Embedding speed of this run (None when every paper came from the cache).
     languages : Series
         The language of each paper of ``corpus.papers`` (same index), detected offline.
+    relevance : DataFrame or None
+        With a research question: each paper's ``relevance``, ``rank``, ``matched_terms``,
+        ``closest_sentence`` (row-aligned with ``corpus.papers``).
+    screening : litscope.screening.Screening
+        The criteria's exclusions, each with its reason.
+    decisions : DataFrame
+        The decisions the review starts from: the exports' labels, then the decisions file.
+    applied : litscope.screening.AppliedDecisions
+        Those decisions matched to the papers.
+    outcome : litscope.screen.ScreeningOutcome
+        Each paper included, excluded (with the reason) or awaiting a decision.
+    analysed, analysed_embeddings : DataFrame, numpy.ndarray
+        The papers the topics and syntheses are about (``scope``: all, or the included ones).
+    answer : DataFrame or None
+        The cited extractive answer (:func:`litscope.screening.compute_answer`), grouped by topic.
+    topic_relevance : DataFrame or None
+        Each topic's relevance to the question.
     """
 
     settings: dict[str, Any]
@@ -102,13 +122,25 @@ class Review:
     papers_embedded: int = 0
     papers_per_second: float | None = None
     languages: pd.Series | None = None
+    relevance: pd.DataFrame | None = None
+    screening: Any = None
+    decisions: pd.DataFrame | None = None
+    applied: Any = None
+    outcome: Any = None
+    analysed: pd.DataFrame | None = None
+    analysed_embeddings: np.ndarray | None = None
+    answer: pd.DataFrame | None = None
+    topic_relevance: pd.DataFrame | None = None
 
 
 def run(inputs: Sequence[str | os.PathLike] | str | os.PathLike, *, output_dir: str | os.PathLike,
         seed: int = 42, n_topics: int = 0, granularity: str = "auto", min_topic_size: int = 0,
         synthesis_sentences: int = 4, deduplicate: bool = True, embedder: str = "minilm",
-        dask: str = "", cache: bool = True, progress: bool = False,
-        timer: StageTimer | None = None) -> Review:
+        dask: str = "", cache: bool = True, progress: bool = False, research_question: str = "",
+        years: Sequence[int | None] = (), languages: Sequence[str] = (), document_types: Sequence[str] = (),
+        include_terms: Sequence[str] = (), exclude_terms: Sequence[str] = (),
+        term_fields: Sequence[str] = ("title", "abstract", "keywords"), min_relevance: float = 0.0,
+        decisions: str = "", scope: str = "all", timer: StageTimer | None = None) -> Review:
     """Run a whole review: the steps of :data:`STEPS`, in order.
 
     Parameters
@@ -140,6 +172,16 @@ def run(inputs: Sequence[str | os.PathLike] | str | os.PathLike, *, output_dir: 
         Reuse embeddings, topics and summaries computed by earlier runs.
     progress : bool
         Show progress bars.
+    research_question : str
+        The question the review answers: each paper's relevance, the cited answer.
+    years, languages, document_types, include_terms, exclude_terms, term_fields, min_relevance
+        Screening criteria (:class:`litscope.screening.Criteria`); empty ones are not applied,
+        ``min_relevance`` 0 is none.
+    decisions : str
+        A decisions CSV (id/DOI/title, decision, reason, reviewer, date): applied, then written
+        back with the new papers added undecided.
+    scope : {"all", "included"}
+        Topics and syntheses of all papers, or of the included ones only.
     timer : StageTimer, optional
         Times the stages (a new one by default).
 
@@ -157,8 +199,11 @@ def run(inputs: Sequence[str | os.PathLike] | str | os.PathLike, *, output_dir: 
     merge_duplicates(review)
     number_references(review)
     embed_papers(review)
+    rank_by_relevance(review)
+    screen_papers(review)
     find_topics(review)
     summarise(review)
+    answer_question(review)
     write_outputs(review)
     return review
 
@@ -249,9 +294,9 @@ def find_topics(review: Review) -> None:
     from .stagecache import settings_of
 
     settings = settings_of(compute_topics, **kwargs, exclude=("df", "embeddings", "embedder", "progress"))
-    parts = (_paper_key(review.corpus.papers), review.embeddings, review.embedder.model_name, settings)
-    review.topics = _cached(review, "topics", parts,
-                            lambda: compute_topics(review.corpus.papers, review.embeddings, **kwargs))
+    papers, embeddings = _scoped(review)
+    parts = (_paper_key(papers), embeddings, review.embedder.model_name, settings)
+    review.topics = _cached(review, "topics", parts, lambda: compute_topics(papers, embeddings, **kwargs))
 
 
 def summarise(review: Review) -> None:
@@ -266,8 +311,9 @@ def summarise(review: Review) -> None:
     sentences = make_embedder("static", progress=s["progress"], cache_dir=False)
     rerank = None if review.embedder.model_name == sentences.model_name else _local(review.embedder)
     papers = review.topics.papers[["id", "topic"]]
-    frame = review.corpus.papers  # one row per paper
-    parts = (_paper_key(frame), papers, review.topics.topics[["topic"]],
+    frame = review.corpus.papers  # one row per paper: every paper gets its summary
+    scoped, vectors = _scoped(review)  # the syntheses are of the topics' papers
+    parts = (_paper_key(frame), _paper_key(scoped), papers, review.topics.topics[["topic"]],
              sorted(review.ref_numbers.items()), sentences.model_name,
              getattr(rerank, "model_name", None), s["synthesis_sentences"])
 
@@ -277,8 +323,8 @@ def summarise(review: Review) -> None:
         extra: dict[str, Any] = {}
         if rerank is not None:
             extra = {"rerank": rerank.encode,
-                     "paper_vectors": dict(zip(frame["id"], review.embeddings))}
-        syntheses = summarize.compute_syntheses(frame, papers, review.topics.topics,
+                     "paper_vectors": dict(zip(scoped["id"], vectors))}
+        syntheses = summarize.compute_syntheses(scoped, papers, review.topics.topics,
                                                 refs=review.ref_numbers, encode=sentences.encode,
                                                 max_sentences=s["synthesis_sentences"],
                                                 progress=s["progress"], **extra)
@@ -291,18 +337,35 @@ def write_outputs(review: Review) -> None:
     """``papers.csv``, ``topics.csv`` and the corpus exports in ``review.output_dir``."""
     from . import report
     from .language import detect_languages
+    from .screen.steps import write_decisions_back
 
     out = review.output_dir
     with review.timer("write"):
         out.mkdir(parents=True, exist_ok=True)
         papers = review.corpus.papers
-        review.languages = detect_languages(papers)
-        review.outputs["papers"] = report.write_papers_csv(
-            out / "papers.csv", papers, review.topics.papers, review.summaries, review.refs,
-            languages=dict(zip(papers["id"].astype(str), review.languages)))
+        if review.languages is None:
+            review.languages = detect_languages(papers)
+        review.outputs["papers"] = _write_papers_csv(review, out / "papers.csv")
         review.outputs["topics"] = report.write_topics_csv(out / "topics.csv", review.topics.topics,
                                                            review.syntheses)
         review.outputs.update(report.write_corpus_exports(out, review.corpus))
+        review.outputs.update(write_decisions_back(review))
+
+
+def _write_papers_csv(review: Review, path: Path) -> Path:
+    """papers.csv: the report's table, the language, then relevance and screening columns."""
+    from . import csvsafe, report
+    from .screen.steps import screening_columns
+
+    papers = review.corpus.papers
+    table = report.compute_papers_table(papers, review.topics.papers, review.summaries, review.refs)
+    languages = dict(zip(papers["id"].astype(str), review.languages))
+    table["language"] = [languages.get(str(i), "und") for i in table["id"]]
+    extra = screening_columns(review)
+    for column in extra.columns:
+        table[column] = extra[column].reindex(table["id"].astype(str)).to_numpy()
+    csvsafe.write_frame(table, path)  # formulas neutralised
+    return path
 
 
 def write_run_stats(review: Review, path: str | os.PathLike | None = None) -> Path:
@@ -348,6 +411,13 @@ def describe_embedding(review: Review) -> str:
 
 
 # ---------------------------------------------------------------- cache keys
+
+def _scoped(review: Review) -> tuple[pd.DataFrame, np.ndarray]:
+    """The papers (and their vectors) the topics and syntheses are about: ``scope``."""
+    if review.analysed is None:
+        return review.corpus.papers, review.embeddings
+    return review.analysed, review.analysed_embeddings
+
 
 def _local(embedder: Any) -> Any:
     """The in-process embedder (the one a Dask embedder wraps), for small follow-up calls."""

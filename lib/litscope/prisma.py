@@ -27,13 +27,15 @@ from __future__ import annotations
 import html
 import os
 from collections import Counter
+from typing import Any
+
 import pandas as pd
 
 from .corpus import Corpus
 from .counts import compute_record_counts
 from .errors import ParameterError
 
-__all__ = ["compute_prisma_identification", "plot_prisma_flow"]
+__all__ = ["compute_prisma_identification", "compute_prisma_flow", "plot_prisma_flow"]
 
 #: At most this many sources are listed by name in the identification box.
 MAX_SOURCES_SHOWN = 12
@@ -79,6 +81,54 @@ def compute_prisma_identification(corpus: Corpus) -> pd.DataFrame:
     return out
 
 
+def compute_prisma_flow(corpus: Corpus, outcome: Any = None) -> pd.DataFrame:
+    """Counts of the whole PRISMA 2020 flow: identification, then screening and inclusion.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        The de-duplicated corpus, as for :func:`compute_prisma_identification`.
+    outcome : litscope.screen.ScreeningOutcome, optional
+        Each paper's screening outcome; without it, the identification rows only.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of :func:`compute_prisma_identification`, then ``excluded`` (all excluded
+        records), one ``excluded_reason`` row per reason (``label`` says who excluded:
+        ``criteria`` or ``reviewer``; ``source`` holds the reason), ``awaiting`` (maybe or not
+        screened yet) and ``included``. Screened = excluded + awaiting + included.
+
+    Examples
+    --------
+    >>> from litscope.screen import compute_outcome
+    >>> from litscope.schema import to_frame
+    >>> corpus = Corpus.from_frame(to_frame([{"title": "A"}, {"title": "B"}], source_format="ris",
+    ...                                     source_file="a.ris"))
+    >>> crit = pd.DataFrame({"id": corpus.papers["id"], "decision": ["exclude", ""],
+    ...                      "reason": ["published in 1990, before 2000", ""], "criterion": ["years", ""]})
+    >>> flow = compute_prisma_flow(corpus, compute_outcome(crit, None))
+    >>> flow.loc[flow["stage"] != "identification", ["key", "source", "n"]].values.tolist()[-4:]
+    [['excluded', '', 1], ['excluded_reason', 'published before 2000', 1], ['awaiting', '', 0], ['included', '', 1]]
+    """
+    out = compute_prisma_identification(corpus)
+    if outcome is None:
+        return out
+    counts = outcome.counts()
+    screened = int(out.loc[out["key"] == "screened", "n"].iloc[0])
+    if sum(counts.values()) != screened:
+        raise ParameterError(f"the screening outcome covers {sum(counts.values())} papers, "
+                             f"but {screened} were screened")
+    rows = [("screening", "excluded", "Records excluded", "", counts["excluded"])]
+    rows += [("screening", "excluded_reason", str(r.by), str(r.reason), int(r.n))
+             for r in outcome.reasons().itertuples()]
+    rows += [("screening", "awaiting", "Records awaiting a decision", "", counts["awaiting"]),
+             ("included", "included", "Studies included in the review", "", counts["included"])]
+    more = pd.DataFrame(rows, columns=_COLUMNS)
+    more["n"] = more["n"].astype("int64")
+    return pd.concat([out, more], ignore_index=True)
+
+
 def _display_names(files: list[str]) -> list[str]:
     """Base names, or the full path where two sources share a base name."""
     names = [os.path.basename(f) or f for f in files]
@@ -91,16 +141,18 @@ def _short(text: str, limit: int = 60) -> str:
 
 
 def plot_prisma_flow(counts: pd.DataFrame):
-    """The identification part of a PRISMA 2020 flow diagram, drawn with plotly.
+    """A PRISMA 2020 flow diagram, drawn with plotly.
 
     Boxes: records identified from databases (with one line per source) → records removed
-    before screening (duplicates, not readable) → records screened. White background, black
+    before screening (duplicates, not readable) → records screened; with the screening rows of
+    :func:`compute_prisma_flow`, → records excluded (one line per reason) → studies included,
+    and the records still awaiting a decision. White background, black
     text, so it prints; every text taken from the input is HTML-escaped.
 
     Parameters
     ----------
     counts : pandas.DataFrame
-        The result of :func:`compute_prisma_identification`.
+        The result of :func:`compute_prisma_identification` or :func:`compute_prisma_flow`.
 
     Returns
     -------
@@ -118,8 +170,6 @@ def plot_prisma_flow(counts: pd.DataFrame):
     >>> [a.text for a in fig.layout.annotations if "&lt;a&gt;" in a.text][0].split("<br>")[-1]
     '• &lt;a&gt;.ris (n = 3)'
     """
-    import plotly.graph_objects as go
-
     missing = {"key", "source", "n"} - set(counts.columns)
     if missing:
         raise ParameterError(f"counts lacks columns {sorted(missing)}; use compute_prisma_identification")
@@ -143,58 +193,78 @@ def plot_prisma_flow(counts: pd.DataFrame):
                                 f"Records not readable (n = {total('not_readable'):,})"])
     screened_text = f"Records screened<br>(n = {total('screened'):,})"
 
-    # Coordinates in pixels: x 0..900, y 0..height (top = height).
+    # Rows of boxes, top to bottom: (phase, left box text, right box text or None).
+    rows = [("Identification", identified_text, removed_text), ("Screening", screened_text, None)]
+    if (counts["key"] == "included").any():
+        reasons = counts[counts["key"] == "excluded_reason"]
+        lines = [f"• {html.escape(_short(str(r.source), 52))} (n = {int(r.n):,})"
+                 + ("" if r.label != "reviewer" else " †") for r in reasons.itertuples()]
+        if len(lines) > MAX_SOURCES_SHOWN:
+            rest = int(reasons["n"].iloc[MAX_SOURCES_SHOWN - 1:].sum())
+            lines = lines[: MAX_SOURCES_SHOWN - 1] + [f"• … and {len(reasons) - MAX_SOURCES_SHOWN + 1} more "
+                                                      f"reasons (n = {rest:,})"]
+        if (reasons["label"] == "reviewer").any():
+            lines.append("† by the reviewer; the others by the criteria")
+        excluded_text = "<br>".join([f"Records excluded (n = {total('excluded'):,}):"] + lines)
+        rows[1] = ("Screening", screened_text, excluded_text)
+        awaiting = total("awaiting")
+        rows.append(("Included", f"<b>Studies included in review</b><br>(n = {total('included'):,})",
+                     f"Records awaiting a decision<br>(maybe, or not screened yet; n = {awaiting:,})"
+                     if awaiting else None))
+    return _draw_flow(rows)
+
+
+def _draw_flow(rows: list[tuple[str, str, str | None]]):
+    """Boxes in rows (left: the flow, right: what leaves it), phase bars, arrows; plotly."""
+    import plotly.graph_objects as go
+
     line_h, pad, gap = 19, 14, 46
-    top_h = max(3, 1 + len(lines)) * line_h + 2 * pad
-    screen_h = max(2 * line_h + 2 * pad, 86)  # tall enough for the 'Screening' phase label
-    height = 40 + top_h + gap + screen_h + 20
-    y_top1 = height - 40
-    y_bot1 = y_top1 - top_h
-    y_top2 = y_bot1 - gap
-    y_bot2 = y_top2 - screen_h
-    left = (70, 450)      # identification / screening boxes
-    right = (510, 880)    # removed box
+    heights = [max(2, 1 + max(t.count("<br>") for t in (left, right or ""))) * line_h + 2 * pad
+               for _, left, right in rows]
+    heights = [max(h, 86) for h in heights]  # tall enough for the phase label
+    height = 40 + sum(heights) + gap * (len(rows) - 1) + 20
+    left, right = (70, 450), (510, 880)
     black, phase_fill = "#222222", "#cfe2f3"
+    font = dict(family="Arial, Helvetica, sans-serif", size=13, color=black)
+    shapes, annotations = [], [
+        dict(x=65, y=height - 12, text="<b>PRISMA 2020 flow: identification of studies via databases</b>",
+             showarrow=False, xanchor="left", yanchor="middle", font=dict(font, size=14))]
+
+    def arrow(x0: float, y0: float, x1: float, y1: float) -> dict:
+        return dict(x=x1, y=y1, ax=x0, ay=y0, xref="x", yref="y", axref="x", ayref="y", text="",
+                    showarrow=True, arrowhead=2, arrowsize=1.2, arrowwidth=1.5, arrowcolor=black)
+
+    top = height - 40
+    previous_bottom = None
+    for (phase, left_text, right_text), h in zip(rows, heights):
+        bottom, middle = top - h, top - h / 2
+        names = {"Identification": ("identified", "removed"), "Screening": ("screened", "excluded"),
+                 "Included": ("included", "awaiting")}[phase]
+        for (x0, x1), text, name in ((left, left_text, names[0]), (right, right_text, names[1])):
+            if text is None:
+                continue
+            shapes.append(dict(type="rect", x0=x0, x1=x1, y0=bottom, y1=top, xref="x", yref="y", name=name,
+                               line=dict(color=black, width=1.5), fillcolor="white", layer="below"))
+            first_box = phase == "Identification" and x0 == left[0]
+            annotations.append(dict(x=x0 + pad if first_box or x0 == right[0] else (x0 + x1) / 2,
+                                    y=top - pad if first_box else middle, text=text, showarrow=False,
+                                    align="left" if first_box or x0 == right[0] else "center",
+                                    xanchor="left" if first_box or x0 == right[0] else "center",
+                                    yanchor="top" if first_box else "middle", font=font))
+        shapes.append(dict(type="rect", x0=15, x1=50, y0=bottom, y1=top, xref="x", yref="y",
+                           name=f"phase {phase}", line=dict(color="#6f9fd8", width=1), fillcolor=phase_fill,
+                           layer="below"))
+        annotations.append(dict(x=32.5, y=middle, text=f"<b>{phase}</b>", textangle=-90, showarrow=False,
+                                font=dict(font, size=13)))
+        if right_text is not None:
+            annotations.append(arrow(left[1], middle, right[0], middle))
+        if previous_bottom is not None:
+            annotations.append(arrow((left[0] + left[1]) / 2, previous_bottom, (left[0] + left[1]) / 2, top))
+        previous_bottom, top = bottom, bottom - gap
 
     fig = go.Figure()
-    shapes = []
-
-    def box(x0: float, x1: float, y0: float, y1: float, name: str) -> None:
-        shapes.append(dict(type="rect", x0=x0, x1=x1, y0=y0, y1=y1, xref="x", yref="y", name=name,
-                           line=dict(color=black, width=1.5), fillcolor="white", layer="below"))
-
-    box(*left, y_bot1, y_top1, "identified")
-    box(*right, y_bot1, y_top1, "removed")
-    box(*left, y_bot2, y_top2, "screened")
-    # phase bars on the left, as in the PRISMA template
-    for name, y0, y1 in (("Identification", y_bot1, y_top1), ("Screening", y_bot2, y_top2)):
-        shapes.append(dict(type="rect", x0=15, x1=50, y0=y0, y1=y1, xref="x", yref="y", name=f"phase {name}",
-                           line=dict(color="#6f9fd8", width=1), fillcolor=phase_fill, layer="below"))
-    fig.update_layout(shapes=shapes)
-    font = dict(family="Arial, Helvetica, sans-serif", size=13, color=black)
-    annotations = [
-        dict(x=60 + 5, y=height - 12, text="<b>PRISMA 2020 flow: identification of studies via databases</b>", showarrow=False,
-             xanchor="left", yanchor="middle", font=dict(font, size=14)),
-        dict(x=left[0] + pad, y=y_top1 - pad, text=identified_text, showarrow=False, align="left",
-             xanchor="left", yanchor="top", font=font),
-        dict(x=right[0] + pad, y=(y_top1 + y_bot1) / 2, text=removed_text, showarrow=False, align="left",
-             xanchor="left", yanchor="middle", font=font),
-        dict(x=(left[0] + left[1]) / 2, y=(y_top2 + y_bot2) / 2, text=screened_text, showarrow=False,
-             align="center", xanchor="center", yanchor="middle", font=font),
-        dict(x=32.5, y=(y_top1 + y_bot1) / 2, text="<b>Identification</b>", textangle=-90, showarrow=False,
-             font=dict(font, size=13)),
-        dict(x=32.5, y=(y_top2 + y_bot2) / 2, text="<b>Screening</b>", textangle=-90, showarrow=False,
-             font=dict(font, size=13)),
-        # arrows: identified -> removed, identified -> screened
-        dict(x=right[0], y=(y_top1 + y_bot1) / 2, ax=left[1], ay=(y_top1 + y_bot1) / 2, xref="x", yref="y",
-             axref="x", ayref="y", text="", showarrow=True, arrowhead=2, arrowsize=1.2, arrowwidth=1.5,
-             arrowcolor=black),
-        dict(x=(left[0] + left[1]) / 2, y=y_top2, ax=(left[0] + left[1]) / 2, ay=y_bot1, xref="x", yref="y",
-             axref="x", ayref="y", text="", showarrow=True, arrowhead=2, arrowsize=1.2, arrowwidth=1.5,
-             arrowcolor=black),
-    ]
     fig.update_layout(
-        annotations=annotations,
+        shapes=shapes, annotations=annotations,
         width=900, height=height,
         margin=dict(l=10, r=10, t=10, b=10),
         paper_bgcolor="white", plot_bgcolor="white", showlegend=False,

@@ -28,6 +28,15 @@ deduplicate: bool = True  # merge records of the same paper found in several inp
 embedder: str = "minilm"  # minilm (default); fast: MiniLM on a sample, the rest projected into its space (very large corpora); static
 dask: str = ""  # Dask scheduler address (tcp://host:8786) or local to embed on a cluster; empty: in-process
 cache: bool = True  # reuse embeddings, topics and summaries of earlier runs
+years: list = []  # screening: publication years [first, last], inclusive (null leaves a side open); empty: any year
+languages: list = []  # screening: language codes a paper must be in (e.g. [en]); empty: any language
+document_types: list = []  # screening: accepted document types (e.g. [article, review]); empty: any type
+include_terms: list = []  # screening: a paper must contain one of these words or phrases (child* matches children)
+exclude_terms: list = []  # screening: a paper containing one of these is excluded
+term_fields: list = ["title", "abstract", "keywords"]  # where include_terms and exclude_terms are looked for
+min_relevance: float = 0.0  # screening: least relevance to the research question (0 to 1); 0: no minimum
+decisions: str = ""  # decisions CSV (id/doi/title, decision, reason, reviewer, date): applied, then written back with new papers undecided
+scope: str = "all"  # all: topics and syntheses of all papers; included: of the included papers only
 
 # %%
 import litscope
@@ -40,7 +49,10 @@ timer = StageTimer()
 parameters = dict(inputs=inputs, name=name, report_title=report_title, research_question=research_question,
                   output_dir=output_dir, seed=seed, n_topics=n_topics, granularity=granularity,
                   min_topic_size=min_topic_size, synthesis_sentences=synthesis_sentences,
-                  deduplicate=deduplicate, embedder=embedder, dask=dask, cache=cache)
+                  deduplicate=deduplicate, embedder=embedder, dask=dask, cache=cache, years=years,
+                  languages=languages, document_types=document_types, include_terms=include_terms,
+                  exclude_terms=exclude_terms, term_fields=term_fields, min_relevance=min_relevance,
+                  decisions=decisions, scope=scope)
 title = report.resolve_title(report_title, name)
 input_files = report.resolve_inputs(inputs)
 # Run in JupyterLab (not by litscope review), this is a draft folder: published reports stay as they are.
@@ -50,6 +62,9 @@ out_dir = drafts.resolve_output_dir(output_dir, name)
 review = pipeline.run(input_files, output_dir=out_dir, seed=seed, n_topics=n_topics, granularity=granularity,
                       min_topic_size=min_topic_size, synthesis_sentences=synthesis_sentences,
                       deduplicate=deduplicate, embedder=embedder, dask=dask, cache=cache, progress=True,
+                      research_question=research_question, years=years, languages=languages,
+                      document_types=document_types, include_terms=include_terms, exclude_terms=exclude_terms,
+                      term_fields=term_fields, min_relevance=min_relevance, decisions=decisions, scope=scope,
                       timer=timer)
 # One Corpus threads the review: records as loaded, papers after de-duplication, load report,
 # skipped records, notes and duplicate clusters.
@@ -97,6 +112,21 @@ with timer("figures"):
 # %%
 with timer("figures"):
     report.display_sources(corpus.papers)
+
+# %% [markdown]
+# ## Screening
+#
+# Screening decides which papers the review is about. The criteria (publication years, languages, document types, words that must or must not occur, a minimum relevance to the question) exclude papers automatically, each with the first criterion it fails as the reason; a reviewer's decisions (the `decisions` file, and the labels that ASReview or Rayyan exports already carry) override them. The PRISMA 2020 diagram follows every record from the exports to the included studies.
+
+# %%
+report.display_screening(review)
+
+# %% [markdown]
+# ## Papers most relevant to the question
+
+# %%
+report.display_relevance(review)
+report.display_answer(review)
 
 # %% [markdown]
 # ## Topic overview

@@ -84,6 +84,36 @@ def _texts(name: str, value: Any) -> None:
         raise ParameterError(f"parameter {name!r} must list file names, got {_shown(bad)}")
 
 
+def _year_range(name: str, value: Any) -> None:
+    ok = isinstance(value, (list, tuple)) and len(value) in (0, 2) and all(
+        v is None or (isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 9999) for v in value)
+    if not ok:
+        raise ParameterError(f"parameter {name!r} must be [first, last] years (either may be null) or [], "
+                             f"got {_shown(value)}")
+    if len(value) == 2 and None not in value and value[0] > value[1]:
+        raise ParameterError(f"parameter {name!r}: the year range {value[0]}-{value[1]} is empty")
+
+
+def _fraction(name: str, value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
+        raise ParameterError(f"parameter {name!r} must be between 0 and 1, got {_shown(value)}")
+
+
+def _term_fields(name: str, value: Any) -> None:
+    from ..screening.criteria import FIELDS
+
+    bad = [v for v in value if v not in FIELDS] if isinstance(value, (list, tuple)) else [value]
+    if bad or not value:
+        raise ParameterError(f"parameter {name!r} must list some of {', '.join(FIELDS)}, got {_shown(value)}")
+
+
+def _words(name: str, value: Any) -> None:
+    bad = next((v for v in value if not isinstance(v, str) or not v.strip()), None) \
+        if isinstance(value, (list, tuple)) else value
+    if bad is not None:
+        raise ParameterError(f"parameter {name!r} must list words or phrases, got {_shown(bad)}")
+
+
 #: What the types alone do not say: ranges and choices, by parameter name (a parameter
 #: of a custom notebook that has no rule here is checked for its declared type only).
 RULES: dict[str, Callable[[str, Any], None]] = {
@@ -95,6 +125,14 @@ RULES: dict[str, Callable[[str, Any], None]] = {
     "synthesis_sentences": _between(1, 100),
     "granularity": _one_of(_granularities),
     "embedder": _one_of(_embedders),
+    "years": _year_range,
+    "languages": _words,
+    "document_types": _words,
+    "include_terms": _words,
+    "exclude_terms": _words,
+    "term_fields": _term_fields,
+    "min_relevance": _fraction,
+    "scope": _one_of(lambda: ["all", "included"]),
 }
 
 

@@ -55,6 +55,8 @@ from .display import (display_appendix, display_corpus_overview, display_dedupe,
                       display_sources, display_title, display_topic_map, display_topic_overview,
                       display_topic_sections, display_topic_similarity, display_topics_over_time,
                       display_unassigned, display_years)
+from .relevance import answer_html, display_answer, display_relevance, relevance_html, topic_relevance_html
+from .screening_sections import criteria_items, display_screening, screening_html
 
 __all__ = [
     "REFERENCE_ORDER", "PACKAGES", "resolve_inputs", "resolve_title", "resolve_output_dir", "merge_duplicates",
@@ -65,5 +67,6 @@ __all__ = [
     "display_title", "display_corpus_overview", "display_dedupe", "display_years", "display_sources",
     "display_topic_overview", "display_topic_map", "display_topic_similarity",
     "display_topics_over_time", "display_topic_sections", "display_unassigned", "display_references",
-    "display_appendix",
+    "display_appendix", "relevance_html", "topic_relevance_html", "answer_html", "display_relevance",
+    "display_answer", "criteria_items", "screening_html", "display_screening",
 ]

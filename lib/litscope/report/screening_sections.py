@@ -1,0 +1,107 @@
+"""The report's screening section: the criteria, the decisions, each exclusion reason, the PRISMA flow.
+
+Examples
+--------
+>>> from litscope.screening import Criteria
+>>> criteria_items(Criteria(years=(2000, None), exclude_terms=["rat*"], fields=["title"]))
+['published in 2000 or later', 'no excluded term (rat*) in the title']
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pandas as pd
+
+from .html import _display_html, _esc, _plural, html_table
+
+__all__ = ["criteria_items", "screening_html", "display_screening"]
+
+
+def criteria_items(criteria: Any) -> list[str]:
+    """The criteria in words, one item each (empty when none is set)."""
+    items = []
+    if criteria.years is not None:
+        lo, hi = criteria.years
+        items.append(f"published {lo}–{hi}" if lo is not None and hi is not None
+                     else f"published in {lo} or later" if lo is not None else f"published in {hi} or earlier")
+    if criteria.languages:
+        items.append(f"language: {', '.join(criteria.languages)}")
+    if criteria.document_types:
+        items.append(f"document type: {', '.join(criteria.document_types)}")
+    fields = " or ".join(criteria.fields) if len(criteria.fields) < 3 else "title, abstract or keywords"
+    if criteria.include_terms:
+        items.append(f"at least one of ({', '.join(criteria.include_terms)}) in the {fields}")
+    if criteria.exclude_terms:
+        items.append(f"no excluded term ({', '.join(criteria.exclude_terms)}) in the {fields}")
+    if criteria.min_relevance is not None:
+        items.append(f"relevance to the question at least {criteria.min_relevance:.2f}")
+    return items
+
+
+def screening_html(review: Any) -> str:
+    """What decided each paper, the counts per status and per exclusion reason."""
+    from ..screen.steps import criteria_from_settings
+
+    criteria = criteria_from_settings(review.settings)
+    items = criteria_items(criteria)
+    outcome, applied = review.outcome, review.applied
+    counts = outcome.counts()
+    parts = []
+    if items:
+        parts.append("<p>Screening criteria (a paper failing one is excluded, with the first it fails as "
+                     "the reason):</p><ul>" + "".join(f"<li>{_esc(i)}</li>" for i in items) + "</ul>")
+    else:
+        parts.append("<p>No screening criteria are set (year range, languages, document types, include or "
+                     "exclude terms, minimum relevance are review parameters).</p>")
+    for note in review.screening.skipped:
+        parts.append(f'<p class="ls-warn">Criterion not applied: {_esc(note)}.</p>')
+    decided = applied.counts()
+    n_decided = decided["include"] + decided["exclude"] + decided["maybe"]
+    prior = review.decisions["reviewer"].astype(str).str.startswith(("export:", "Rayyan:")) \
+        if review.decisions is not None and len(review.decisions) else pd.Series(dtype=bool)
+    source = (review.settings.get("decisions") or "").strip()
+    if n_decided:
+        origin = []
+        if prior.any():
+            origin.append(f"{_plural(int(prior.sum()), 'label')} carried by the exports (ASReview or Rayyan)")
+        if source:
+            origin.append(f"the decisions file <code>{_esc(os.path.basename(source))}</code>")
+        parts.append(f"<p>Reviewer decisions ({' and '.join(origin) or 'given'}): "
+                     f"{decided['include']} include, {decided['exclude']} exclude, {decided['maybe']} maybe; "
+                     f"{_plural(decided['undecided'], 'paper')} undecided. A reviewer's decision overrides "
+                     "the criteria.</p>")
+    else:
+        parts.append("<p>No reviewer decisions were given, so the papers passing the criteria are the "
+                     "included ones. Screen them in <code>notebooks/screen.ipynb</code> or by editing "
+                     "<code>decisions.csv</code> (written beside this report, every paper undecided), and "
+                     "pass it back as the <code>decisions</code> parameter.</p>")
+    unmatched = len(applied.unmatched)
+    if unmatched:
+        parts.append(f'<p class="ls-warn">{_plural(unmatched, "decision row")} of the decisions file match no '
+                     "paper of this review (kept in the file when it is written back).</p>")
+    parts.append(f"<p><b>{counts['included']:,} included</b>, {counts['excluded']:,} excluded, "
+                 f"{counts['awaiting']:,} awaiting a decision, of {sum(counts.values()):,} papers screened.</p>")
+    reasons = outcome.reasons()
+    if len(reasons):
+        rows = reasons.assign(by=reasons["by"].map({"criteria": "criteria", "reviewer": "reviewer"}))
+        parts.append("<p>Every exclusion reason:</p>"
+                     + html_table(rows, {"reason": "Reason", "by": "Excluded by", "n": "Records"},
+                                  numeric=("n",), narrow=True))
+    scope = review.settings.get("scope", "all")
+    parts.append("<p>" + ("The topics and syntheses below are of the included papers only "
+                          "(<code>scope: included</code>)." if scope == "included" else
+                          "The topics and syntheses below are of all papers (<code>scope: all</code>); "
+                          "set <code>scope: included</code> to restrict them to the included ones.")
+                 + " Each paper's outcome is the <code>screening</code> and <code>screening_reason</code> "
+                   "columns of <code>papers.csv</code>.</p>")
+    return "".join(parts)
+
+
+def display_screening(review: Any) -> None:
+    """Show the screening section and the complete PRISMA 2020 flow diagram."""
+    from .. import figures, prisma
+
+    _display_html(screening_html(review))
+    figures.show(prisma.plot_prisma_flow(prisma.compute_prisma_flow(review.corpus, review.outcome)))
