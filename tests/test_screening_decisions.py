@@ -172,3 +172,10 @@ def test_an_unreadable_label_is_an_error_with_its_line(tmp_path):
     with pytest.raises(DecisionsError, match="cannot read 'perhaps'") as info:
         read_prior_decisions(path, read(path).frame)
     assert info.value.line == 3
+
+
+def test_labels_from_a_non_table_export_are_refused_in_words(fixtures):
+    path = next((fixtures / "ris" / "asreview").glob("*.ris"))
+    with pytest.raises(DecisionsError, match="labels are read from table exports .* read as ris") as info:
+        read_label_column(path, "included", read(path).frame)
+    assert info.value.file == str(path)

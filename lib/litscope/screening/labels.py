@@ -38,7 +38,7 @@ import pandas as pd
 from ..errors import DecisionsError
 from .decisions import DECISION_COLUMNS
 
-__all__ = ["LABEL_COLUMNS", "read_table_rows", "read_label_column", "parse_rayyan_note", "read_prior_decisions"]
+__all__ = ["LABEL_COLUMNS", "TABLE_FORMATS", "read_table_rows", "read_label_column", "parse_rayyan_note", "read_prior_decisions"]
 
 #: Columns read as prior 0/1 labels, first found wins.
 LABEL_COLUMNS = ("included", "asreview_label", "label_included", "label_abstract_screening")
@@ -96,6 +96,19 @@ def read_table_rows(path: str | os.PathLike[str]) -> tuple[list[str], list[tuple
     return header, rows
 
 
+#: Reader formats whose files are tables this module can read a column from.
+TABLE_FORMATS = ("csv", "xlsx", "wos_tab")
+
+
+def _check_table(papers: pd.DataFrame | None, name: str) -> None:
+    if papers is None or "source_format" not in papers or not len(papers):
+        return
+    formats = sorted(set(papers["source_format"].astype(str)) - set(TABLE_FORMATS))
+    if formats:
+        raise DecisionsError(f"labels are read from table exports (CSV, TSV, XLSX); this file was read as "
+                             f"{', '.join(formats)}", file=name)
+
+
 def _row_numbers(papers: pd.DataFrame, n_rows: int, name: str) -> np.ndarray:
     """For each paper, the 0-based data row of the file it came from."""
     if "source_record" in papers:
@@ -126,6 +139,7 @@ def read_label_column(path: str | os.PathLike[str], column: str, papers: pd.Data
         When the column is missing (the message lists the headers) or rows cannot be matched.
     """
     name = os.fspath(path)
+    _check_table(papers, name)
     header, rows = read_table_rows(path)
     lower = [h.lower() for h in header]
     if column.lower() not in lower:
@@ -166,6 +180,7 @@ def read_prior_decisions(path: str | os.PathLike[str], papers: pd.DataFrame, *,
         paper; empty when the file carries no labels. ``reviewer`` names the tool.
     """
     name = os.fspath(path)
+    _check_table(papers, name)
     header, rows = read_table_rows(path)
     lower = [h.lower() for h in header]
     idx = _row_numbers(papers, len(rows), name)
