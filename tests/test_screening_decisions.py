@@ -179,3 +179,21 @@ def test_labels_from_a_non_table_export_are_refused_in_words(fixtures):
     with pytest.raises(DecisionsError, match="labels are read from table exports .* read as ris") as info:
         read_label_column(path, "included", read(path).frame)
     assert info.value.file == str(path)
+
+
+def test_asreview_ris_export_labels_are_prior_decisions(fixtures):
+    path = fixtures / "ris" / "asreview" / "asreview_baseline_zotero.ris"
+    papers_read = read(path).frame
+    prior = read_prior_decisions(path, papers_read)
+    text = path.read_text(encoding="utf-8")
+    # ground truth straight from the file: each record's title and its ASReview note
+    truth = {}
+    for block in text.split("\nER  -")[:-1]:
+        title = next(line[6:].strip() for line in block.splitlines() if line.startswith(("TI  -", "T1  -")))
+        if "ASReview_relevant" in block:
+            truth[title] = "include"
+        elif "ASReview_irrelevant" in block:
+            truth[title] = "exclude"
+    assert len(truth) > 0 and len(prior) == len(truth)
+    assert dict(zip(prior["title"], prior["decision"])) == truth
+    assert set(prior["reviewer"]) == {"export: ASReview RIS"}

@@ -6,6 +6,8 @@ column is read here, from the same file, and matched to the papers:
 * ASReview exports: ``included`` (v1: 1, 0, or empty when not screened),
   ``asreview_label`` (v2), ``label_included`` (the benchmark datasets, Cohen 2006),
   ``label_abstract_screening``;
+* ASReview RIS exports: ``ASReview_relevant`` / ``ASReview_irrelevant`` (``ASReview_not_seen``:
+  no decision) in each record's ``N1`` notes;
 * Rayyan exports: the ``notes`` column with
   ``RAYYAN-INCLUSION: {"Ann"=>"Included", "Bob"=>"Excluded"}`` (the decision is
   ``include`` when every reviewer included, ``exclude`` when every reviewer excluded,
@@ -38,7 +40,7 @@ import pandas as pd
 from ..errors import DecisionsError
 from .decisions import DECISION_COLUMNS
 
-__all__ = ["LABEL_COLUMNS", "TABLE_FORMATS", "read_table_rows", "read_label_column", "parse_rayyan_note", "read_prior_decisions"]
+__all__ = ["LABEL_COLUMNS", "TABLE_FORMATS", "read_ris_notes", "read_table_rows", "read_label_column", "parse_rayyan_note", "read_prior_decisions"]
 
 #: Columns read as prior 0/1 labels, first found wins.
 LABEL_COLUMNS = ("included", "asreview_label", "label_included", "label_abstract_screening")
@@ -94,6 +96,38 @@ def read_table_rows(path: str | os.PathLike[str]) -> tuple[list[str], list[tuple
     if not header:
         raise DecisionsError("the file has no header row", file=name, line=1)
     return header, rows
+
+
+_ASREVIEW_RIS = re.compile(r"ASReview_(relevant|irrelevant|not_seen)", re.I)
+_RIS_TAG = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
+
+
+def read_ris_notes(path: str | os.PathLike[str]) -> list[tuple[int, str]]:
+    """``(line, notes)`` of each record of a RIS file: its N1/NO lines joined, records ended by ``ER``.
+
+    Records are numbered as litscope's RIS reader numbers them (1-based, in file order).
+    """
+    name = os.fspath(path)
+    try:
+        text = _decode(Path(name).read_bytes())
+    except OSError as exc:
+        raise DecisionsError(f"cannot read the file: {exc}", file=name) from exc
+    out: list[tuple[int, str]] = []
+    notes: list[str] = []
+    start = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        m = _RIS_TAG.match(line.strip("\ufeff"))
+        if not m:
+            continue
+        tag, value = m.group(1), m.group(2) or ""
+        if start is None:
+            start = number
+        if tag in ("N1", "NO"):
+            notes.append(value)
+        elif tag == "ER":
+            out.append((start, " ".join(notes)))
+            notes, start = [], None
+    return out
 
 
 #: Reader formats whose files are tables this module can read a column from.
@@ -180,6 +214,8 @@ def read_prior_decisions(path: str | os.PathLike[str], papers: pd.DataFrame, *,
         paper; empty when the file carries no labels. ``reviewer`` names the tool.
     """
     name = os.fspath(path)
+    if "source_format" in papers and len(papers) and set(papers["source_format"].astype(str)) == {"ris"}:
+        return _asreview_ris_decisions(name, papers)
     _check_table(papers, name)
     header, rows = read_table_rows(path)
     lower = [h.lower() for h in header]
@@ -212,6 +248,26 @@ def read_prior_decisions(path: str | os.PathLike[str], papers: pd.DataFrame, *,
         if decision:
             out.append({"id": ids[k], "doi": dois[k] or "", "title": titles[k] or "", "decision": decision,
                         "reason": reason, "reviewer": reviewer, "date": "", "line": line})
+    frame = pd.DataFrame(out, columns=DECISION_COLUMNS + ["line"])
+    frame["line"] = frame["line"].astype("Int64")
+    return frame
+
+
+def _asreview_ris_decisions(name: str, papers: pd.DataFrame) -> pd.DataFrame:
+    """Decisions from ASReview's RIS export: ``ASReview_relevant`` / ``_irrelevant`` in the notes."""
+    records = read_ris_notes(name)
+    idx = _row_numbers(papers, len(records), name)
+    out = []
+    for k, i in enumerate(idx):
+        line, notes = records[i]
+        m = _ASREVIEW_RIS.search(notes)
+        if not m or m.group(1).lower() == "not_seen":
+            continue
+        decision = "include" if m.group(1).lower() == "relevant" else "exclude"
+        out.append({"id": papers["id"].iloc[k], "doi": papers["doi"].iloc[k] if "doi" in papers else "",
+                    "title": papers["title"].iloc[k], "decision": decision,
+                    "reason": f"prior label (ASReview_{m.group(1)})", "reviewer": "export: ASReview RIS",
+                    "date": "", "line": line})
     frame = pd.DataFrame(out, columns=DECISION_COLUMNS + ["line"])
     frame["line"] = frame["line"].astype("Int64")
     return frame
