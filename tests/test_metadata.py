@@ -172,3 +172,23 @@ def test_normalize_metadata_fast_path_returns_fresh_lists():
     first, second = normalize_metadata({}), normalize_metadata({})
     first["references"].append("x")
     assert second["references"] == []
+
+
+# ---------------------------------------------------------------- linear in long values
+
+
+@pytest.mark.parametrize("run", [" " * 200_000 + "x", "a" * 200_000, "1 " * 100_000 + "x", "[" * 100_000])
+def test_long_runs_in_metadata_values_stay_linear(run):
+    # regressions: '\S+@\S+' (e-mail removal) and 'Cited By\s*:?\s*' were quadratic in such runs;
+    # a quadratic pass over 200,000 characters takes minutes, a linear one milliseconds
+    import time
+
+    from litscope.sources._headers import split_cell_list
+    from litscope.sources._notes import labelled_notes
+
+    start = time.process_time()
+    country_of_affiliation(run)
+    labelled_notes([run, "Cited By " + run, "Export Date: " + run, "References: " + run])
+    split_cell_list(run)
+    normalize_metadata({key: run for key in META_FIELDS})
+    assert time.process_time() - start < 5.0

@@ -326,7 +326,15 @@ _VARIANTS = {
     "DO": ("Dominican Rep",),
     "CZ": ("Czech Rep",),
 }
-_EMAIL = re.compile(r"(?:electronic address:?\s*)?\S+@\S+", re.I)
+_EMAIL_LABEL = re.compile(r"electronic address:?", re.I)
+
+
+def _without_emails(text: str) -> str:
+    """The text without its e-mail addresses, token by token (a regex such as ``\\S+@\\S+``
+    would be quadratic in a long run without '@')."""
+    if "@" not in text:
+        return text
+    return " ".join(t for t in _EMAIL_LABEL.sub(" ", text).split() if "@" not in t)
 
 
 def _key(text: str) -> str:
@@ -358,7 +366,7 @@ def country_of_code(code: object) -> str:
 
 def country_of_affiliation(affiliation: object) -> str:
     """Country named at the end of an affiliation, by the rule of this module ('' when none)."""
-    parts = _EMAIL.sub("", str(affiliation or "")).strip().rstrip(".;, ").split(",")
+    parts = _without_emails(str(affiliation or "")).strip().rstrip(".;, ").split(",")
     while parts and not any(c.isalpha() for c in parts[-1]):
         parts.pop()  # a postcode after the country (PsycINFO: '..., Portugal, 3000-115')
     if not parts:

@@ -22,7 +22,7 @@ from typing import Any, Iterable
 
 __all__ = ["labelled_notes", "export_date"]
 
-_CITED = re.compile(r"^\s*Cited By\s*:?\s*(\d+)", re.I)  # RIS 'Cited By :12', BibTeX 'cited By 12'
+_CITED = re.compile(r"^\s*Cited By\s*(?::\s*)?(\d+)", re.I)  # RIS 'Cited By :12', BibTeX 'cited By 12'
 _EXPORT_DATE = re.compile(r"\bExport Date:\s*(\d{1,2} [A-Za-z]+ \d{4})")
 _LABEL = re.compile(r"^\s*(References|Funding details)\s*:\s*", re.I)
 
