@@ -3,6 +3,8 @@
 Each line is a tag padded to four characters, a dash and the value
 (``PMID- 12345``, ``TI  - A title``); long values go on in lines indented by six
 spaces. Records are separated by blank lines (a new ``PMID-`` line also starts one).
+Kept besides the citation: VI volume, IP issue, PG pages, IS ISSN, ISBN, LA language, PT
+publication types, AD affiliations and GR grants.
 
 Examples
 --------
