@@ -227,10 +227,10 @@ def table(rows: list[dict], embedder: str, seeds: int, random_seeds: int, asrevi
         return f"{x:.3f}"
 
     def left(pair):
-        return "-" if not pair else f"{pair[0]}/{pair[1]:.1f}"
+        return "-" if not pair else f"{pair[0]}/{pair[1]:.1f}/{pair[2]:.1f}"
 
     head = ["set", "N", "incl", "Q AUC", "Q WSS@95", "Q R@10%", "AL+Q WSS@95", "AL+Q R@10%", "AL+Q all",
-            "AL+Q left@95 true/est", "AL WSS@95", "ASR WSS@95", "ASR R@10%", "ASR all", "rand WSS@95", "rand R@10%"]
+            "AL+Q left@95 true/model/recent", "AL WSS@95", "ASR WSS@95", "ASR R@10%", "ASR all", "rand WSS@95", "rand R@10%"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     cols = []
     for r in rows:
@@ -261,7 +261,8 @@ def table(rows: list[dict], embedder: str, seeds: int, random_seeds: int, asrevi
         f"rand = random order (mean of {random_seeds}). Embedder: {embedder}. "
         "WSS@95 = work saved over sampling at 95 % recall; R@10% = recall after screening 10 % of the "
         "records; all = share screened to find every included record; left@95 = included records truly "
-        "left / the stopping estimate, at the first model fit after 95 % recall.",
+        "left / the model-probability stopping estimate / the recent-inclusion-rate estimate, at the first "
+        "model fit after 95 % recall.",
     ]
     if not asreview:
         notes.append("ASReview columns: not run (no --asreview-python).")

@@ -150,13 +150,15 @@ def test_simulation_records_stopping_estimates_at_each_fit(adhd):
     _, papers, labels, embedder, emb = adhd
     sim = compute_simulation(papers, labels, QUESTION, embeddings=emb, embedder=embedder)
     assert len(sim.estimates) == sim.fits > 0
-    screened = [k for k, _, _ in sim.estimates]
+    screened = [k for k, _, _, _ in sim.estimates]
     assert screened == sorted(screened)
-    for k, found, estimate in sim.estimates:
+    for k, found, by_model, by_recent in sim.estimates:
         assert found == labels[sim.order[:k]].sum()  # what the reviewer had found at that fit
-        assert 0 <= estimate <= len(papers) - k
-    truly_left, estimate = sim.estimate_when(0.95)
-    assert truly_left <= 1 and estimate >= 0
+        assert 0 <= by_model <= len(papers) - k and 0 <= by_recent <= len(papers) - k
+        window = labels[sim.order[:k]][-max(20, int(np.ceil(0.05 * k))):]
+        assert by_recent == pytest.approx(window.mean() * (len(papers) - k), abs=0.01)
+    truly_left, by_model, by_recent = sim.estimate_when(0.95)
+    assert truly_left <= 1 and by_model >= 0 and by_recent >= 0
 
 
 def test_features_halves_and_embedding_weight(adhd):

@@ -41,6 +41,9 @@ so each probability's odds are multiplied by ``included / excluded`` of the
 decisions).  The decided records are an enriched sample (screened most-probable
 first), so the correction overstates the base rate and the estimate errs on the
 side of too many remaining.  It is a heuristic, not a confidence bound.
+A second heuristic, :func:`estimate_remaining_recent`, needs the decisions in
+screening order: the inclusion rate of the last 5 % (at least 20) decisions times
+the records left.  The benchmark reports both at 95 % recall.
 
 Examples
 --------
@@ -50,6 +53,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -60,7 +64,8 @@ import scipy.sparse as sp
 from ..errors import ParameterError
 from .bm25 import paper_text
 
-__all__ = ["C", "EMBEDDING_WEIGHT", "PRIOR_WEIGHT", "REFIT_GROWTH", "Features", "compute_features", "ActiveLearner", "estimate_remaining", "Priority", "compute_priority"]
+__all__ = ["C", "EMBEDDING_WEIGHT", "PRIOR_WEIGHT", "REFIT_GROWTH", "Features", "compute_features", "ActiveLearner", "estimate_remaining",
+           "estimate_remaining_recent", "recent_window", "Priority", "compute_priority"]
 
 #: Regularisation of the logistic regression (inverse strength).
 C = 1.0
@@ -147,6 +152,30 @@ def estimate_remaining(probabilities: Sequence[float], *, included: int, exclude
         return float(p.sum()) if len(p) else 0.0
     odds = p / (1 - p) * (included / excluded)
     return float((odds / (1 + odds)).sum())
+
+
+def estimate_remaining_recent(recent_labels: Sequence[int], unscreened: int) -> float:
+    """Relevant records left, from the inclusion rate of the most recent decisions.
+
+    ``rate * unscreened``, where ``rate`` is the share of inclusions among ``recent_labels``
+    (the last decisions, in screening order; :func:`recent_window` says how many). Since
+    screening goes most-probable first, the recent rate bounds the rate of what is left from
+    above while the ranking is good: a stated heuristic, not a confidence bound.
+
+    >>> estimate_remaining_recent([0] * 19 + [1], 100)
+    5.0
+    """
+    labels = np.asarray(recent_labels, dtype=np.float64)
+    return float(labels.mean() * unscreened) if len(labels) else float(unscreened)
+
+
+def recent_window(screened: int) -> int:
+    """How many of the last decisions :func:`estimate_remaining_recent` looks at: 5 %, at least 20.
+
+    >>> recent_window(100), recent_window(1000)
+    (20, 50)
+    """
+    return max(20, math.ceil(0.05 * screened))
 
 
 class ActiveLearner:

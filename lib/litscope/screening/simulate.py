@@ -38,7 +38,8 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ..progress import bar as progress_bar
-from .active import REFIT_GROWTH, ActiveLearner, compute_features, estimate_remaining
+from .active import (REFIT_GROWTH, ActiveLearner, compute_features, estimate_remaining, estimate_remaining_recent,
+                     recent_window)
 
 __all__ = ["compute_metrics", "SimulationResult", "compute_simulation", "read_labels_vector"]
 
@@ -78,23 +79,25 @@ class SimulationResult:
         :func:`compute_metrics`, plus ``roc_auc`` (question-only ranking) when a question was given.
     fits : int
         How many times the model was fitted.
-    estimates : list of (int, int, float)
-        At each fit: records screened, included found, and the stopping estimate of how many
-        included records remain (:func:`~litscope.screening.active.estimate_remaining`).
+    estimates : list of (int, int, float, float)
+        At each fit: records screened, included found, and two stopping estimates of how many
+        included records remain: :func:`~litscope.screening.active.estimate_remaining` (model
+        probabilities) and :func:`~litscope.screening.active.estimate_remaining_recent`
+        (inclusion rate of the latest decisions).
     """
 
     order: np.ndarray
     labels: np.ndarray
     metrics: dict[str, float]
     fits: int = 0
-    estimates: list[tuple[int, int, float]] = field(default_factory=list)
+    estimates: list[tuple[int, int, float, float]] = field(default_factory=list)
 
-    def estimate_when(self, recall: float = 0.95) -> tuple[int, float] | None:
-        """``(truly remaining, estimated remaining)`` at the first fit with recall >= ``recall``."""
+    def estimate_when(self, recall: float = 0.95) -> tuple[int, float, float] | None:
+        """``(truly remaining, model estimate, recent-rate estimate)`` at the first fit with recall >= ``recall``."""
         total = int(self.labels.sum())
-        for _, found, estimate in self.estimates:
+        for _, found, by_model, by_recent in self.estimates:
             if total and found / total >= recall:
-                return total - found, estimate
+                return total - found, by_model, by_recent
         return None
 
     def recall_curve(self) -> np.ndarray:
@@ -172,7 +175,7 @@ def compute_simulation(papers: pd.DataFrame, labels: Sequence[int], question: st
         screened = order[:steps].tolist()
     else:
         queue: list[int] = []
-        estimates: list[tuple[int, int, float]] = []
+        estimates: list[tuple[int, int, float, float]] = []
         last_fit_size, fitted, last_inclusions = -1, False, 0
         bar = progress_bar(total=steps, desc="Simulating screening", unit="record", disable=not progress)
         while len(screened) < steps:
@@ -184,8 +187,10 @@ def compute_simulation(papers: pd.DataFrame, labels: Sequence[int], question: st
                 queue = order.tolist()
                 if fitted:
                     found = sum(revealed)
+                    recent = revealed[-recent_window(len(revealed)):]
                     estimates.append((len(screened), found, estimate_remaining(
-                        scores, included=found, excluded=len(revealed) - found)))
+                        scores, included=found, excluded=len(revealed) - found),
+                        estimate_remaining_recent(recent, n - len(screened))))
                 last_fit_size, last_inclusions = len(screened), inclusions
             pick = queue.pop(0)
             screened.append(pick)
@@ -195,7 +200,7 @@ def compute_simulation(papers: pd.DataFrame, labels: Sequence[int], question: st
     order_arr = np.asarray(screened, dtype=np.int64)
     result = SimulationResult(order_arr, y[order_arr], {}, learner.fits)
     if active:
-        result.estimates = [(k, f, round(e, 2)) for k, f, e in estimates]
+        result.estimates = [(k, f, round(e, 2), round(r, 2)) for k, f, e, r in estimates]
     if max_steps is None:
         result.metrics = compute_metrics(result.labels)
         if relevance is not None:
