@@ -1,2 +1,3 @@
-# review.py is the notebook's jupytext twin, not a module: importing it would run a review.
-collect_ignore = ["review.py"]
+# review.py and screen.py are the notebooks' jupytext twins, not modules: importing them would
+# run a review or a screening session.
+collect_ignore = ["review.py", "screen.py"]

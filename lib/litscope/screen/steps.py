@@ -22,7 +22,6 @@ Examples
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -69,8 +68,10 @@ def rank_by_relevance(review: Any) -> None:
 
 
 def _decisions_path(review: Any) -> Path | None:
+    from ..report import resolve_inputs
+
     given = (review.settings.get("decisions") or "").strip()
-    return Path(os.path.expanduser(given)).resolve() if given else None
+    return Path(resolve_inputs(given)[0]) if given else None  # relative: to the project root, as inputs
 
 
 def screen_papers(review: Any) -> None:

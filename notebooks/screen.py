@@ -1,0 +1,1 @@
+../lib/litscope/notebooks/screen.py
