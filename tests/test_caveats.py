@@ -129,7 +129,7 @@ def no_network(monkeypatch):
 def test_languages_are_detected_offline(no_network):
     from litscope import sources
 
-    russian = sources.read(FIXTURES / "ris" / "rispy" / "rispy_example_utf_chars.ris")  # a real Russian record
+    russian = sources.read(FIXTURES / "ris" / "rispy" / "rispy_example_utf_chars.ris").frame  # a real Russian record
     assert language.detect_languages(russian).tolist() == ["ru"]
     assert [language.detect_language(t) for t in [
         "Evaluación de la calidad de vida en pacientes con diabetes tipo 2 en atención primaria",
@@ -167,7 +167,7 @@ def test_report_explains_one_paper_and_titles_only_corpora(tmp_path, monkeypatch
     from litscope.execute import run_review
 
     monkeypatch.setenv("LITSCOPE_CACHE", str(tmp_path / "cache"))
-    sample = sources.read(sample_path)
+    sample = sources.read(sample_path).frame
     one = tmp_path / "one.csv"
     sample[["title", "abstract"]].head(1).to_csv(one, index=False)
     titles = tmp_path / "titles.csv"
