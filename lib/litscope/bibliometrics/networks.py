@@ -36,7 +36,7 @@ _EDGE_COLS = ["source", "target", "weight", "papers"]
 
 
 def _nx():
-    return import_optional("networkx", "Drawing keyword and co-author networks", "model")
+    return import_optional("networkx", "Drawing keyword and co-author networks", None)
 
 
 def _network(df: pd.DataFrame, column: str, *, normalise: bool, top: int, min_papers: int,
