@@ -197,14 +197,15 @@ def plot_prisma_flow(counts: pd.DataFrame):
     rows = [("Identification", identified_text, removed_text), ("Screening", screened_text, None)]
     if (counts["key"] == "included").any():
         reasons = counts[counts["key"] == "excluded_reason"]
-        lines = [f"• {html.escape(_short(str(r.source), 52))} (n = {int(r.n):,})"
+        lines = [f"• {html.escape(_short(str(r.source), 38))} (n = {int(r.n):,})"
                  + ("" if r.label != "reviewer" else " †") for r in reasons.itertuples()]
         if len(lines) > MAX_SOURCES_SHOWN:
             rest = int(reasons["n"].iloc[MAX_SOURCES_SHOWN - 1:].sum())
             lines = lines[: MAX_SOURCES_SHOWN - 1] + [f"• … and {len(reasons) - MAX_SOURCES_SHOWN + 1} more "
                                                       f"reasons (n = {rest:,})"]
         if (reasons["label"] == "reviewer").any():
-            lines.append("† by the reviewer; the others by the criteria")
+            lines.append("† by the reviewer" + ("; the others by the criteria"
+                                                if (reasons["label"] == "criteria").any() else ""))
         excluded_text = "<br>".join([f"Records excluded (n = {total('excluded'):,}):"] + lines)
         rows[1] = ("Screening", screened_text, excluded_text)
         awaiting = total("awaiting")

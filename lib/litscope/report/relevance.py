@@ -65,9 +65,9 @@ def relevance_html(relevance: pd.DataFrame, papers: pd.DataFrame, refs: pd.DataF
              "<code>relevance</code> and <code>relevance_rank</code> columns of <code>papers.csv</code>. "
              "Matched terms are the question's word stems found in the paper; the closest sentence is the "
              "abstract's sentence nearest the question.</p>")
-    widths = {"rank": "4%", "ref": "6%", "title": "26%", "score": "8%", "terms": "14%", "sentence": "42%"}
+    widths = {"rank": "5%", "ref": "8%", "title": "25%", "score": "9%", "terms": "13%", "sentence": "40%"}
     if status:
-        widths.update({"title": "22%", "sentence": "36%", "status": "10%"})
+        widths.update({"title": "22%", "sentence": "34%", "status": "9%"})
     return intro + html_table(rows, columns, widths=widths, html_columns=("ref",), numeric=("rank", "score"))
 
 

@@ -77,7 +77,13 @@ def screening_html(review: Any) -> str:
                      "included ones. Screen them in <code>notebooks/screen.ipynb</code> or by editing "
                      "<code>decisions.csv</code> (written beside this report, every paper undecided), and "
                      "pass it back as the <code>decisions</code> parameter.</p>")
-    unmatched = len(applied.unmatched)
+    file_rows = applied.unmatched[~applied.unmatched["reviewer"].astype(str).str.startswith(("export:", "Rayyan:"))]
+    unmatched = len(file_rows)
+    merged_labels = len(applied.unmatched) - unmatched
+    if merged_labels:
+        parts.append(f'<p class="ls-note">{_plural(merged_labels, "label")} of records merged as duplicates '
+                     "into another paper were not used: the paper keeps the label of the record it "
+                     "was merged into.</p>")
     if unmatched:
         parts.append(f'<p class="ls-warn">{_plural(unmatched, "decision row")} of the decisions file match no '
                      "paper of this review (kept in the file when it is written back).</p>")

@@ -93,6 +93,7 @@ def screen_papers(review: Any) -> None:
                                              None if review.languages is None else review.languages.tolist())
         review.decisions = read_review_decisions(review.corpus, _decisions_path(review))
         review.applied = apply_decisions(papers, review.decisions)
+        review.decisions = _drop_unmatched_labels(review.decisions, review.applied.unmatched)
         review.outcome = compute_outcome(review.screening.table, review.applied.table)
         scope = s.get("scope", "all")
         if scope == "included":
@@ -106,6 +107,24 @@ def screen_papers(review: Any) -> None:
             raise ParameterError(f"scope must be 'all' or 'included', not {scope!r}")
         else:
             review.analysed, review.analysed_embeddings = papers, review.embeddings
+
+
+def _is_export_label(reviewers: pd.Series) -> pd.Series:
+    return reviewers.astype(str).str.startswith(("export:", "Rayyan:"))
+
+
+def _drop_unmatched_labels(decisions: pd.DataFrame, unmatched: pd.DataFrame) -> pd.DataFrame:
+    """Without the exports' labels that match no paper: records merged into a paper that has its own.
+
+    Rows of the reviewer's file that match no paper stay (they are written back).
+    """
+    if not len(unmatched):
+        return decisions
+    gone = unmatched[_is_export_label(unmatched["reviewer"])]
+    drop = set(zip(gone["id"].astype(str), gone["line"].astype(str)))
+    keep = [(str(i), str(l)) not in drop or not e for i, l, e in
+            zip(decisions["id"], decisions["line"], _is_export_label(decisions["reviewer"]))]
+    return decisions.loc[keep].reset_index(drop=True)
 
 
 def scoped_papers(review: Any) -> pd.DataFrame:
