@@ -9,6 +9,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
+from .._memory import release_freed_memory
 from .fit import _key_phrases
 from .graph import _map_2d, _map_epochs
 from .label_choice import _choose_labels, _tidy_phrases
@@ -35,6 +36,7 @@ def _assemble(labels, model, X, ids, titles, texts, order, n, *, seed, represent
                         if w.lower() not in stops and w[0].isalpha())
         phrases = {0: ([w for w, _ in words.most_common(10)], [])}
     timings["key_phrases"] = round(time.perf_counter() - t0, 2)
+    release_freed_memory()  # BERTopic's vectorizer and c-TF-IDF matrices
     t0 = time.perf_counter()
     C = _centroids(X, labels, old_ids)
     sim_all = X @ C.T if len(old_ids) else np.zeros((n, 0), np.float32)
@@ -106,6 +108,7 @@ def _assemble(labels, model, X, ids, titles, texts, order, n, *, seed, represent
 
     timings["labels"] = round(time.perf_counter() - t0, 2)
     del corpus, spread, case  # the label engine's indexes are not needed by the map
+    release_freed_memory()
     t0 = time.perf_counter()
     # 2-D map.
     xy = _map_2d(X, seed=seed, n_neighbors=settings["umap"]["n_neighbors"], knn=knn)

@@ -152,6 +152,7 @@ def compute_topics(df: pd.DataFrame, embeddings: np.ndarray, *, seed: int = 42,
     # One exact neighbour graph (rounded distances) for both UMAP runs.
     t0 = time.perf_counter()
     knn = knn_graph(X, min(settings["umap"]["n_neighbors"], n - 1)) if n >= 8 else None
+    release_freed_memory()
     params.setdefault("timings", {})["knn"] = round(time.perf_counter() - t0, 2)
     if n < 3 or (n_topics is None and n < 2 * settings["hdbscan"]["min_cluster_size"]):
         labels = np.zeros(n, dtype=int)  # too few papers to split: one topic

@@ -8,6 +8,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
+from .._memory import release_freed_memory
 from .refine import _centroids, refine_assignments
 from .vocabulary import stop_words
 
@@ -145,11 +146,15 @@ def _fit(texts, X, settings, *, seed, n_topics, umap_model, cluster_model, vecto
         warnings.simplefilter("ignore")
         reduced = np.nan_to_num(umap_model.fit_transform(X))
         timings["umap"] = round(time.perf_counter() - t0, 2)
+        del umap_model  # its fuzzy graph is not needed any more
+        release_freed_memory()
         t0 = time.perf_counter()
         cluster_model.fit(reduced)
     found = getattr(cluster_model, "labels_", None)
     labels = _by_frequency(np.asarray(found if found is not None else cluster_model.predict(reduced), dtype=int))
     timings["cluster"] = round(time.perf_counter() - t0, 2)
+    del cluster_model, found, reduced
+    release_freed_memory()  # each step's peak would otherwise stay under the next one
     params["n_clusters_found"] = int(len(set(labels.tolist()) - {-1}))
     params["noise_share_before_reduction"] = float((labels == -1).mean())
 
