@@ -91,7 +91,7 @@ def test_relevance_section_lists_score_terms_and_closest_sentence(reviewed):
     review, _, _ = reviewed
     html = report.relevance_html(review.relevance, review.corpus.papers, review.refs, QUESTION)
     best = review.relevance.sort_values("rank").iloc[0]
-    assert f"{best['relevance']:.2f}" in html
+    assert f"{best['relevance']:.3f}" in html
     assert all(term in html for term in best["matched_terms"])
     first_sentence = review.relevance.sort_values("rank")["closest_sentence"].iloc[0]
     assert first_sentence and first_sentence[:40].replace("&", "&amp;") in html
@@ -136,9 +136,10 @@ def test_prisma_flow_has_the_right_counts_and_every_reason(reviewed):
     assert dict(zip(reasons["source"], reasons["n"])) == want
     assert {"not a review", "wrong population", f"published before {FIRST_YEAR}"} <= set(want)
     drawn = " ".join(a.text for a in prisma.plot_prisma_flow(flow).layout.annotations)
+    drawn = re.sub(r"<br>\s*", " ", drawn)  # long reasons are wrapped in the box
     for reason, count in want.items():
         assert f"{reason} (n = {count:,})".replace("'", "&#x27;") in drawn
-    assert f"Studies included in review</b><br>(n = 3)" in drawn
+    assert "Studies included in review</b> (n = 3)" in drawn
     section = report.screening_html(review)
     assert "1 decision row" in section and "gone" not in section
 
@@ -167,3 +168,64 @@ def test_prior_labels_in_the_export_are_decisions(tmp_path):
     prior = read_export_decisions(corpus)
     assert len(prior) == len(labels)
     assert (prior["decision"] == "include").sum() == (labels == "1").sum() == 20
+
+
+def test_scope_included_restricts_topics_and_syntheses_to_the_included_papers(tmp_path):
+    from conftest import FIXTURES
+
+    export = tmp_path / "slice.csv"
+    shutil.copyfile(FIXTURES / SLICE, export)  # its label column: 20 included records
+    review = pipeline.run([str(export)], output_dir=tmp_path / "out", embedder="static", n_topics=2, cache=False,
+                          scope="included")
+    included = set(review.outcome.included_ids())
+    assert len(included) == 20
+    assert set(review.topics.papers["id"]) == included
+    cited = {i for ids in review.syntheses["cited_ids"] for i in ids}
+    assert cited and cited <= included
+    assert len(review.summaries) == len(review.corpus.papers)  # every paper keeps its summary in papers.csv
+
+
+def test_screening_parameters_are_declared_and_checked():
+    from litscope import paths
+    from litscope.errors import ParameterError
+    from litscope.params import notebook_parameters, parse_param, resolve_parameters
+
+    known = notebook_parameters(paths.review_notebook())
+    given = ["years=[2005, null]", "languages=[en]", "document_types=[article]", "include_terms=[review*]",
+             "exclude_terms=[agile, 'pair programming']", "term_fields=[title, abstract]", "min_relevance=0.2",
+             "decisions=decisions.csv", "scope=included"]
+    values = resolve_parameters(known, params=dict(parse_param(p) for p in given))
+    assert values["years"] == [2005, None] and values["min_relevance"] == 0.2 and values["scope"] == "included"
+    assert set(pipeline.run_settings()) >= set(values)  # each is a setting of the review
+    for bad in ("years=[2010, 2000]", "min_relevance=1.5", "scope=some", "term_fields=[body]",
+                "years=[2000]"):
+        with pytest.raises(ParameterError):
+            resolve_parameters(known, params=dict([parse_param(bad)]))
+
+
+@pytest.mark.slow
+def test_the_report_shows_the_sections_the_answer_and_the_complete_prisma_flow(tmp_path, reviewed):
+    from litscope.execute import run_review
+
+    _, _, rows = reviewed
+    export = tmp_path / "records.csv"
+    from conftest import FIXTURES
+
+    pd.read_csv(FIXTURES / SLICE, dtype=str, keep_default_na=False).drop(columns=["label_included"]) \
+        .to_csv(export, index=False)
+    decisions = tmp_path / "decisions.csv"
+    pd.DataFrame([{"title": t, "decision": d, "reason": r} for t, d, r in rows]).to_csv(decisions, index=False)
+    out = run_review([str(export)], name="screened", reports_dir=tmp_path / "reports", pdf=False, progress=False,
+                     params={"research_question": QUESTION, "embedder": "static", "n_topics": 3, "cache": False,
+                             "years": [FIRST_YEAR, None], "exclude_terms": [EXCLUDED_WORD],
+                             "term_fields": ["title"], "decisions": str(decisions)})
+    html = out.html.read_text(encoding="utf-8")
+    for heading in ("Screening", "Papers most relevant to the question", "Relevance of each topic",
+                    "An answer from the abstracts"):
+        assert heading in html
+    for reason in ("not a review", "wrong population", f"published before {FIRST_YEAR}"):
+        assert reason in html
+    assert "Studies included in review" in html
+    papers = pd.read_csv(out.papers_csv)
+    assert {"relevance", "relevance_rank", "screening"} <= set(papers.columns)
+    assert (papers["screening"] == "included").sum() == 3

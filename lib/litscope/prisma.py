@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import html
 import os
+import textwrap
 from collections import Counter
 from typing import Any
 
@@ -197,8 +198,10 @@ def plot_prisma_flow(counts: pd.DataFrame):
     rows = [("Identification", identified_text, removed_text), ("Screening", screened_text, None)]
     if (counts["key"] == "included").any():
         reasons = counts[counts["key"] == "excluded_reason"]
-        lines = [f"• {html.escape(_short(str(r.source), 38))} (n = {int(r.n):,})"
-                 + ("" if r.label != "reviewer" else " †") for r in reasons.itertuples()]
+        # plotly does not wrap: a long reason goes on to an indented second line
+        lines = ["• " + "<br>   ".join(html.escape(part) for part in textwrap.wrap(
+                     f"{_short(str(r.source), 90)} (n = {int(r.n):,})" + (" †" if r.label == "reviewer" else ""),
+                     40)) for r in reasons.itertuples()]
         if len(lines) > MAX_SOURCES_SHOWN:
             rest = int(reasons["n"].iloc[MAX_SOURCES_SHOWN - 1:].sum())
             lines = lines[: MAX_SOURCES_SHOWN - 1] + [f"• … and {len(reasons) - MAX_SOURCES_SHOWN + 1} more "

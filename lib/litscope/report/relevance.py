@@ -49,7 +49,7 @@ def relevance_html(relevance: pd.DataFrame, papers: pd.DataFrame, refs: pd.DataF
         "ref": [f'<a class="ls-cite" href="#ref-{numbers[i]}">[{numbers[i]}]</a>' if i in numbers else ""
                 for i in top["id"].astype(str)],
         "title": [titles.get(i, "") for i in top["id"].astype(str)],
-        "score": [f"{v:.2f}" for v in top["relevance"]],
+        "score": [f"{v:.3f}" for v in top["relevance"]],
         "terms": [", ".join(t) if len(t) else "—" for t in top["matched_terms"]],
         "sentence": [s or "(no abstract)" for s in top["closest_sentence"]],
     })
