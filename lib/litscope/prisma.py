@@ -227,7 +227,7 @@ def _draw_flow(rows: list[tuple[str, str, str | None]]):
                for _, left, right in rows]
     heights = [max(h, 86) for h in heights]  # tall enough for the phase label
     height = 40 + sum(heights) + gap * (len(rows) - 1) + 20
-    left, right = (70, 450), (510, 880)
+    left, right = (60, 475), (505, 890)
     black, phase_fill = "#222222", "#cfe2f3"
     font = dict(family="Arial, Helvetica, sans-serif", size=13, color=black)
     shapes, annotations = [], [

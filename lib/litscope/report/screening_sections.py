@@ -59,16 +59,20 @@ def screening_html(review: Any) -> str:
         parts.append(f'<p class="ls-warn">Criterion not applied: {_esc(note)}.</p>')
     decided = applied.counts()
     n_decided = decided["include"] + decided["exclude"] + decided["maybe"]
-    prior = review.decisions["reviewer"].astype(str).str.startswith(("export:", "Rayyan:")) \
-        if review.decisions is not None and len(review.decisions) else pd.Series(dtype=bool)
+    # who made each paper's standing decision: an export's label, or a row of the decisions file
+    by_label = applied.table["decision"].ne("") & applied.table["reviewer"].astype(str).str.startswith(
+        ("export:", "Rayyan:"))
+    by_file = applied.table["decision"].ne("") & ~by_label
     source = (review.settings.get("decisions") or "").strip()
     if n_decided:
         origin = []
-        if prior.any():
-            origin.append(f"{_plural(int(prior.sum()), 'label')} carried by the exports (ASReview or Rayyan)")
+        if by_label.any():
+            origin.append(f"{_plural(int(by_label.sum()), 'paper')} by the labels the exports carry "
+                          "(ASReview or Rayyan)")
         if source:
-            origin.append(f"the decisions file <code>{_esc(os.path.basename(source))}</code>")
-        parts.append(f"<p>Reviewer decisions ({' and '.join(origin) or 'given'}): "
+            origin.append(f"{_plural(int(by_file.sum()), 'paper')} by the decisions file "
+                          f"<code>{_esc(os.path.basename(source))}</code>")
+        parts.append(f"<p>Reviewer decisions ({', '.join(origin) or 'given'}): "
                      f"{decided['include']} include, {decided['exclude']} exclude, {decided['maybe']} maybe; "
                      f"{_plural(decided['undecided'], 'paper')} undecided. A reviewer's decision overrides "
                      "the criteria.</p>")
