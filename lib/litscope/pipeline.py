@@ -140,7 +140,7 @@ def run(inputs: Sequence[str | os.PathLike] | str | os.PathLike, *, output_dir: 
         years: Sequence[int | None] = (), languages: Sequence[str] = (), document_types: Sequence[str] = (),
         include_terms: Sequence[str] = (), exclude_terms: Sequence[str] = (),
         term_fields: Sequence[str] = ("title", "abstract", "keywords"), min_relevance: float = 0.0,
-        decisions: str = "", scope: str = "all", timer: StageTimer | None = None) -> Review:
+        decisions: str = "", scope: str = "all", name: str = "", timer: StageTimer | None = None) -> Review:
     """Run a whole review: the steps of :data:`STEPS`, in order.
 
     Parameters
@@ -182,6 +182,9 @@ def run(inputs: Sequence[str | os.PathLike] | str | os.PathLike, *, output_dir: 
         back with the new papers added undecided.
     scope : {"all", "included"}
         Topics and syntheses of all papers, or of the included ones only.
+    name : str
+        The report name, recorded in the run's snapshot (``output_dir/snapshot/``, which a
+        later run of the same name compares with); empty: the output folder's name.
     timer : StageTimer, optional
         Times the stages (a new one by default).
 
@@ -334,8 +337,8 @@ def summarise(review: Review) -> None:
 
 
 def write_outputs(review: Review) -> None:
-    """``papers.csv``, ``topics.csv`` and the corpus exports in ``review.output_dir``."""
-    from . import report
+    """``papers.csv``, ``topics.csv``, the corpus exports and the run's snapshot in ``review.output_dir``."""
+    from . import living, report
     from .language import detect_languages
     from .screen.steps import write_decisions_back
 
@@ -350,6 +353,8 @@ def write_outputs(review: Review) -> None:
                                                            review.syntheses)
         review.outputs.update(report.write_corpus_exports(out, review.corpus))
         review.outputs.update(write_decisions_back(review))
+        # What a later run of the same name compares with ("What's new since DATE").
+        review.outputs["snapshot"] = living.write_review_snapshot(review, review.settings["name"])
 
 
 def _write_papers_csv(review: Review, path: Path) -> Path:

@@ -40,15 +40,32 @@ def _note_html(text: str) -> str:
     return f'<p class="ls-note">{html.escape(text)}</p>' if text else ""
 
 
-def result_html(result: BiblioResult, columns: Mapping[str, str]) -> str:
-    """The table of a result, or the statement of what is lacking when there is no row."""
+def _blank(value: Any) -> bool:
+    if isinstance(value, (list, tuple)):
+        return not value
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def result_html(result: BiblioResult, columns: Mapping[str, str],
+                widths: Mapping[str, str] | None = None) -> str:
+    """The table of a result, or the statement of what is lacking when there is no row.
+
+    A column no row fills (e.g. the date of the citation counts, when no export gives it)
+    is left out rather than shown empty.
+    """
     if not len(result.table):
         return _lacking_html(result.lacking or "Nothing to show.")
     shown = result.table.copy()
-    for col in columns:
-        if col not in shown.columns:
-            shown[col] = ""
-    parts = [html_table(shown, columns, numeric=[c for c in columns if c in _NUMERIC], narrow=len(columns) <= 3)]
+    columns = {c: h for c, h in columns.items()
+               if c in shown.columns and not all(_blank(v) for v in shown[c])}
+    widths = {c: w for c, w in (widths or {}).items() if c in columns}
+    parts = [html_table(shown, columns, numeric=[c for c in columns if c in _NUMERIC], narrow=len(columns) <= 3,
+                        widths=widths or None)]
     if result.lacking:
         parts.insert(0, _lacking_html(result.lacking))
     parts.append(_note_html(result.note))
@@ -68,13 +85,14 @@ def network_html(result: NetworkResult, what: str, limit: int = 40) -> str:
             + more + _note_html(result.note))
 
 
-def display_result(result: BiblioResult, columns: Mapping[str, str], figure: Any = None) -> None:
+def display_result(result: BiblioResult, columns: Mapping[str, str], figure: Any = None,
+                   widths: Mapping[str, str] | None = None) -> None:
     """Show a figure (when there is one and the inputs had the data) and the table."""
     from ..figures import show
 
     if figure is not None and len(result.table):
         show(figure)
-    _display_html(result_html(result, columns))
+    _display_html(result_html(result, columns, widths))
 
 
 def display_top_authors(result: BiblioResult) -> None:
@@ -95,7 +113,9 @@ def display_top_countries(result: BiblioResult) -> None:
 def display_most_cited(result: BiblioResult) -> None:
     """The most cited papers, with the source and date of each count."""
     display_result(result, {"paper": "#", "title": "Paper", "year": "Year", "cited_by": "Cited by",
-                            "cited_by_source": "Count from", "cited_by_date": "Count date"})
+                            "cited_by_source": "Count from", "cited_by_date": "Count date"},
+                   widths={"paper": "7%", "year": "7%", "cited_by": "9%", "cited_by_source": "14%",
+                           "cited_by_date": "11%"})
 
 
 def display_topic_trends(result: BiblioResult) -> None:
@@ -128,12 +148,12 @@ def _display_network(result: NetworkResult, title: str, what: str) -> None:
 
 def display_keyword_network(result: NetworkResult) -> None:
     """The keyword co-occurrence network and its edges with their papers."""
-    _display_network(result, "Keywords that appear together", "keyword")
+    _display_network(result, "Keyword co-occurrence (dot size: papers with the keyword)", "keyword")
 
 
 def display_coauthor_network(result: NetworkResult) -> None:
     """The co-author network and its edges with their papers."""
-    _display_network(result, "Authors who wrote together", "author")
+    _display_network(result, "Co-authorship (dot size: papers by the author)", "author")
 
 
 def display_citation_links(result: BiblioResult) -> None:
@@ -142,5 +162,6 @@ def display_citation_links(result: BiblioResult) -> None:
     if local is not None and len(local):
         _display_html(html_table(local.head(20), {"paper": "#", "title": "Paper",
                                                   "cited_by_corpus": "Cited by papers of this corpus"},
-                                 numeric=("cited_by_corpus",)))
-    display_result(result, {"citing": "#", "citing_title": "Citing paper", "cited": "#", "cited_title": "Cites"})
+                                 numeric=("cited_by_corpus",), widths={"paper": "7%", "cited_by_corpus": "22%"}))
+    display_result(result, {"citing": "#", "citing_title": "Citing paper", "cited": "#", "cited_title": "Cites"},
+                   widths={"citing": "7%", "cited": "7%"})

@@ -39,6 +39,16 @@ def _nx():
     return import_optional("networkx", "Drawing keyword and co-author networks", None)
 
 
+def _by_reference(label: str) -> tuple[int, str]:
+    """Sort key of a paper label: ``[n]`` by n, then any other label by its text.
+
+    >>> sorted(["[10]", "x", "[9]"], key=_by_reference)
+    ['[9]', '[10]', 'x']
+    """
+    inner = label[1:-1] if label.startswith("[") and label.endswith("]") else ""
+    return (int(inner), "") if inner.isdigit() else (10 ** 9, label)
+
+
 def _network(df: pd.DataFrame, column: str, *, normalise: bool, top: int, min_papers: int,
              refs: Mapping[str, int] | None, what: str) -> NetworkResult:
     nx = _nx()
@@ -70,6 +80,7 @@ def _network(df: pd.DataFrame, column: str, *, normalise: bool, top: int, min_pa
     edges = []
     for (a, b), papers in sorted(behind.items()):
         if len(papers) >= min_papers:
+            papers = sorted(papers, key=_by_reference)
             graph.add_edge(a, b, weight=len(papers), papers=papers)
             edges.append({"source": a, "target": b, "weight": len(papers), "papers": "; ".join(papers)})
     for node in graph.nodes:

@@ -47,7 +47,7 @@ def _ranked(counts: Counter, cites: Mapping[str, int], key: str, top: int, with_
     return frame.head(top).reset_index(drop=True)
 
 
-def _count_lists(df: pd.DataFrame, column: str, key: str, top: int, what: str) -> BiblioResult:
+def _count_lists(df: pd.DataFrame, column: str, key: str, top: int, what: str, whats: str = "") -> BiblioResult:
     missing = lacking(df, column)
     with_cites = "cited_by" in df.columns and filled(df, "cited_by").any()
     counts: Counter = Counter()
@@ -60,14 +60,15 @@ def _count_lists(df: pd.DataFrame, column: str, key: str, top: int, what: str) -
                 counts[name] += 1
                 cites[name] += cited or 0
     table = _ranked(counts, cites, key, top, with_cites)
-    note = (f"Papers per {what} (a paper counts once for each of its {what}s)"
+    each = f" (a paper counts once for each of its {whats})" if whats else ""  # venue: one per paper
+    note = (f"Papers per {what}{each}"
             + ("; citations: the sum of the citation counts of those papers." if with_cites else "."))
     return BiblioResult(table, f"{missing}: the {what} table is empty." if missing else "", note)
 
 
 def compute_top_authors(df: pd.DataFrame, top: int = 20) -> BiblioResult:
     """The ``top`` authors by number of papers (then citations, then name)."""
-    return _count_lists(df, "authors", "author", top, "author")
+    return _count_lists(df, "authors", "author", top, "author", "authors")
 
 
 def compute_top_venues(df: pd.DataFrame, top: int = 20) -> BiblioResult:
@@ -77,7 +78,7 @@ def compute_top_venues(df: pd.DataFrame, top: int = 20) -> BiblioResult:
 
 def compute_top_countries(df: pd.DataFrame, top: int = 20) -> BiblioResult:
     """The ``top`` countries of the authors' affiliations, by number of papers."""
-    result = _count_lists(df, "countries", "country", top, "country")
+    result = _count_lists(df, "countries", "country", top, "country", "countries")
     if result.lacking and not lacking(df, "affiliations"):
         result.lacking = ("The inputs give affiliations but no countries could be read from them: "
                           "the country table is empty.")

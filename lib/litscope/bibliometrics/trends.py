@@ -21,14 +21,14 @@ Examples
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
 
 from .common import BiblioResult, lacking
 
-__all__ = ["compute_topic_trends", "slope_with_ci", "MIN_YEARS", "TEST_STATEMENT"]
+__all__ = ["compute_topic_trends", "compute_review_trends", "slope_with_ci", "MIN_YEARS", "TEST_STATEMENT"]
 
 #: Fewest years with papers for the trend test.
 MIN_YEARS = 4
@@ -107,3 +107,16 @@ def compute_topic_trends(df: pd.DataFrame, topic_of_paper: Mapping[str, int],
         "topic is emerging or declining.")
     return BiblioResult(pd.DataFrame(rows, columns=cols), lack, note,
                         {"trends": pd.DataFrame(trends, columns=tcols)})
+
+
+def compute_review_trends(result: Any, papers: pd.DataFrame) -> BiblioResult:
+    """:func:`compute_topic_trends` of a review's topics (a ``TopicResult``).
+
+    The shares are taken among the papers the topics were computed on (``result.papers``:
+    all papers, or the included ones with ``scope="included"``), unassigned ones counted.
+    """
+    analysed = set(result.papers["id"].astype(str))
+    df = papers.loc[papers["id"].astype(str).isin(analysed)]
+    topic_of = dict(zip(result.papers["id"].astype(str), result.papers["topic"].astype(int)))
+    labels = dict(zip(result.topics["topic"].astype(int), result.topics["label"].astype(str)))
+    return compute_topic_trends(df, topic_of, labels)

@@ -65,7 +65,7 @@ review = pipeline.run(input_files, output_dir=out_dir, seed=seed, n_topics=n_top
                       research_question=research_question, years=years, languages=languages,
                       document_types=document_types, include_terms=include_terms, exclude_terms=exclude_terms,
                       term_fields=term_fields, min_relevance=min_relevance, decisions=decisions, scope=scope,
-                      timer=timer)
+                      name=name, timer=timer)
 # One Corpus threads the review: records as loaded, papers after de-duplication, load report,
 # skipped records, notes and duplicate clusters.
 corpus, result = review.corpus, review.topics
@@ -74,6 +74,13 @@ refs, summaries, syntheses = review.refs, review.summaries, review.syntheses
 # %%
 report.display_title(title, research_question=research_question, inputs=input_files,
                      corpus=corpus, n_topics=len(result.topics))
+
+# %%
+# A living review: "What's new since DATE" when an earlier run of this report exists (the published
+# reports/NAME, which this run replaces and archives under reports/NAME/history/DATE).
+from litscope import living
+
+changes = living.display_changes_since_previous(out_dir, name, refs=review.ref_numbers)
 
 # %%
 # Edge corpora (one paper, titles only, another language) say what they cannot give.
@@ -174,6 +181,78 @@ with timer("figures"):
 
 # %%
 report.display_unassigned(result, corpus.papers, summaries, refs)
+
+# %% [markdown]
+# ## Bibliometrics
+#
+# Who wrote the papers, where they were published, how often they are cited, which topics are rising or falling, and how the papers connect. These views read the metadata the exports carry (citation counts, cited references, affiliations, keywords); where no input gives what a view needs, it says so instead of showing an empty figure.
+
+# %%
+from litscope import bibliometrics
+
+# %% [markdown]
+# ### Most cited papers
+
+# %%
+with timer("figures"):
+    bibliometrics.display_most_cited(bibliometrics.compute_most_cited(corpus.papers, refs=review.ref_numbers))
+
+# %% [markdown]
+# ### Authors, venues and countries
+#
+# #### Authors
+
+# %%
+bibliometrics.display_top_authors(bibliometrics.compute_top_authors(corpus.papers))
+
+# %% [markdown]
+# #### Venues
+
+# %%
+bibliometrics.display_top_venues(bibliometrics.compute_top_venues(corpus.papers))
+
+# %% [markdown]
+# #### Countries
+
+# %%
+bibliometrics.display_top_countries(bibliometrics.compute_top_countries(corpus.papers))
+
+# %% [markdown]
+# ### Emerging and declining topics
+
+# %%
+with timer("figures"):
+    bibliometrics.display_topic_trends(bibliometrics.compute_review_trends(result, corpus.papers))
+
+# %% [markdown]
+# ### Keywords that appear together
+
+# %%
+with timer("figures"):
+    bibliometrics.display_keyword_network(bibliometrics.compute_keyword_network(corpus.papers,
+                                                                                refs=review.ref_numbers))
+
+# %% [markdown]
+# ### Co-authors
+
+# %%
+with timer("figures"):
+    bibliometrics.display_coauthor_network(bibliometrics.compute_coauthor_network(corpus.papers,
+                                                                                  refs=review.ref_numbers))
+
+# %% [markdown]
+# ### Citations within the corpus
+
+# %%
+bibliometrics.display_citation_links(bibliometrics.compute_citation_links(corpus.papers, refs=review.ref_numbers))
+
+# %% [markdown]
+# ## All papers
+
+# %%
+from litscope.report.papers_list import display_papers_list
+
+display_papers_list(review)
 
 # %% [markdown]
 # ## References
