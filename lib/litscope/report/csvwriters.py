@@ -16,7 +16,24 @@ from .inputs import _display_path
 from .references import _ref_map, _year_text
 
 PAPERS_CSV_COLUMNS = ["ref", "id", "title", "year", "topic", "topic_label", "confidence", "summary",
-                      "authors", "venue", "doi", "arxiv_id", "source_file", "source_record", "merged_from"]
+                      "authors", "venue", "doi", "arxiv_id", "source_file", "source_record", "merged_from",
+                      "cited_by", "cited_by_source", "cited_by_date", "n_references", "document_type", "countries"]
+
+#: The exports' metadata papers.csv keeps (empty when no input gives it). The cited references
+#: themselves (often a hundred per paper) are counted here and listed in corpus.csv; affiliations
+#: and funding are in corpus.csv too.
+METADATA_COLUMNS = PAPERS_CSV_COLUMNS[PAPERS_CSV_COLUMNS.index("cited_by"):]
+
+
+def _count_or_empty(value: object) -> object:
+    """A citation count as an integer, '' when unknown (not 0: unknown is not uncited)."""
+    return "" if is_missing(value) else int(value)
+
+
+def _joined(value: object) -> str:
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return "; ".join(str(v) for v in value if not is_missing(v))
+    return "" if is_missing(value) else str(value)
 
 
 def compute_papers_table(df: pd.DataFrame, papers: pd.DataFrame | None, summaries: Mapping[str, str] | pd.Series | None,
@@ -24,7 +41,15 @@ def compute_papers_table(df: pd.DataFrame, papers: pd.DataFrame | None, summarie
     """One row per paper with its reference number, topic and summary (the content of papers.csv).
 
     ``papers`` is the topic assignment (id, topic, topic_label, confidence), matched by id.
-    Rows are in reference order; year is '' when unknown.
+    Rows are in reference order; year is '' when unknown. Then the exports' metadata
+    (:data:`METADATA_COLUMNS`): the citation count with its source and date, the number of
+    cited references, the document type and the countries ('' when no input gives them).
+
+    >>> df = pd.DataFrame({"id": ["a", "b"], "title": ["A", "B"], "year": [2020, None],
+    ...                    "cited_by": pd.array([7, None], dtype="Int64"), "references": [["x", "y"], []]})
+    >>> t = compute_papers_table(df, None, None, {"a": 1, "b": 2})
+    >>> t[["id", "cited_by", "n_references"]].values.tolist()
+    [['a', 7, 2], ['b', '', '']]
     """
     numbers = _ref_map(refs)
     out = pd.DataFrame({
@@ -55,6 +80,12 @@ def compute_papers_table(df: pd.DataFrame, papers: pd.DataFrame | None, summarie
                               for m in df["merged_from"]]
     else:
         out["merged_from"] = ""
+    n = len(df)
+    out["cited_by"] = [_count_or_empty(v) for v in df["cited_by"]] if "cited_by" in df else [""] * n
+    for col in ("cited_by_source", "cited_by_date", "document_type", "countries"):
+        out[col] = [_joined(v) for v in df[col]] if col in df else [""] * n
+    out["n_references"] = ([len(v) if isinstance(v, (list, tuple, np.ndarray)) and len(v) else ""
+                            for v in df["references"]] if "references" in df else [""] * n)
     out = out.sort_values("ref", kind="stable", na_position="last").reset_index(drop=True)
     return out[PAPERS_CSV_COLUMNS]
 
