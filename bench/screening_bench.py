@@ -5,8 +5,9 @@ systematic-review-datasets, and the seven Cohen 2006 drug class reviews, each wi
 ``label_included``), one run replays screening with:
 
 * **question only**: the records in the order of their relevance to the research question
-  (BM25 + embedding cosine, :func:`litscope.screening.compute_relevance`); no labels are used;
-  the ROC AUC of that ranking is reported too;
+  (BM25 with pseudo-relevance feedback, fused with the embedding cosine,
+  :func:`litscope.screening.compute_relevance`); no labels are used; the ROC AUC of that
+  ranking is reported too;
 * **litscope AL + question**: active learning seeded by the question (relevance order until the
   first exclusion, the question as a pseudo-positive after), :func:`compute_simulation`;
 * **litscope AL, no question**: the same learner from a random start (mean over ``--seeds``);
@@ -34,18 +35,26 @@ half, C = 1, the question's relevance in the order) were chosen on ADHD, Triptan
 UrinaryIncontinence and Antihistamines; the agreement-scaled weight of the question
 (:meth:`litscope.screening.active.ActiveLearner.prior_trust`) was added after seeing the other
 four sets, so no set is held out (see the notes of :mod:`litscope.screening.active`).
+Question-only relevance (:mod:`litscope.screening.feedback`: BM25 parameters, RM3 expansion,
+the pseudo-labelled classifier, the lexical weight) was tuned on Kitchenham_2010, ADHD and
+Triptans only (:data:`TUNING_SETS`); the other five are held out, and the tables give the
+question-only ROC AUC of both groups apart.
 
 Usage::
 
     .venv/bin/python bench/screening_bench.py --asreview-python /work/asreview-venv/bin/python
     .venv/bin/python bench/screening_bench.py --sets ADHD Triptans --seeds 1   # quick look
+    .venv/bin/python bench/screening_bench.py --only question                  # question-only ranking, ~20 s
+    .venv/bin/python bench/screening_bench.py --only question --no-feedback    # ... without the feedback
 
 Options: ``--corpora`` (default ../shared/corpora), ``--embedder`` (static by default: the
 static model distilled from MiniLM runs on two CPU cores in seconds; ``minilm`` takes minutes
 per thousand uncached records), ``--seeds`` (random-start repeats), ``--random-seeds``,
 ``--out`` (markdown copy; the raw numbers are written beside it as .json), ``--cache`` (ASReview's
 orders are kept there and reused when records, labels, seed and runner are the same;
-``--asreview-only`` fills it ahead of a run).
+``--asreview-only`` fills it ahead of a run), ``--only question`` (the question-only ranking alone,
+its own small table), ``--no-feedback`` (relevance without pseudo-relevance feedback, for comparison;
+active learning seeded by the question then uses it too).
 """
 
 from __future__ import annotations
@@ -93,6 +102,9 @@ SETS: dict[str, tuple[str, str, str]] = {
                             "What is the comparative effectiveness and safety of drugs for urinary "
                             "incontinence and overactive bladder?", "meta/UrinaryIncontinence.json topic"),
 }
+
+#: The sets the question-only relevance settings were chosen on; the others are held out.
+TUNING_SETS = ("Kitchenham_2010", "ADHD", "Triptans")
 
 #: Run by --asreview-python: ASReview's default model from a seeded random start, on a CSV of
 #: title, abstract, label_included; prints the screening order (stopped at the last included record).
@@ -194,8 +206,14 @@ def bench_set(name: str, args, embedder) -> dict:
     embeddings = np.asarray(embedder.encode(paper_texts(papers)))
     row["embed_s"] = round(time.time() - t, 1)
     t = time.time()
+    if args.no_feedback:
+        relevance_without_feedback(embedder)
     q_only = compute_simulation(papers, labels, question, embeddings=embeddings, embedder=embedder, active=False)
-    row["question_only"] = q_only.metrics
+    row["question_only"] = {**q_only.metrics, "seconds": round(time.time() - t, 1)}
+    if args.only == "question":
+        say(f"{name}: question only WSS@95 {q_only.metrics['wss@95']:.3f} (AUC {q_only.metrics['roc_auc']:.3f}, "
+            f"{row['question_only']['seconds']} s)")
+        return row
     t = time.time()
     al_q = compute_simulation(papers, labels, question, embeddings=embeddings, embedder=embedder, seed=0)
     row["al_question"] = {**al_q.metrics, "fits": al_q.fits, "seconds": round(time.time() - t, 1),
@@ -222,6 +240,46 @@ def bench_set(name: str, args, embedder) -> dict:
     return row
 
 
+def relevance_without_feedback(embedder) -> None:
+    """Make :func:`compute_relevance` skip pseudo-relevance feedback in this process (``--no-feedback``)."""
+    import functools
+
+    import litscope.screening.relevance as relevance
+
+    if not getattr(relevance.compute_relevance, "_bench_no_feedback", False):
+        plain = functools.partial(relevance.compute_relevance, feedback=False)
+        plain._bench_no_feedback = True  # type: ignore[attr-defined]
+        relevance.compute_relevance = plain
+
+
+def split_of(name: str) -> str:
+    return "tune" if name in TUNING_SETS else "held out"
+
+
+def auc_by_split(rows: list[dict]) -> str:
+    """Mean question-only ROC AUC of the tuning sets, the held-out sets and all sets."""
+    parts = []
+    for label, group in (("tuning sets", [r for r in rows if r["set"] in TUNING_SETS]),
+                         ("held-out sets", [r for r in rows if r["set"] not in TUNING_SETS]), ("all", rows)):
+        if group:
+            parts.append(f"{label} {np.mean([r['question_only']['roc_auc'] for r in group]):.3f} "
+                         f"({len(group)})")
+    return "Question-only ROC AUC, mean: " + "; ".join(parts) + "."
+
+
+def question_table(rows: list[dict], embedder: str, feedback: bool) -> str:
+    head = ["set", "split", "N", "incl", "Q AUC", "Q WSS@95", "Q R@10%", "Q all", "seconds"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        q = r["question_only"]
+        lines.append("| " + " | ".join([r["set"], split_of(r["set"]), str(r["records"]), str(r["included"]),
+                                        f"{q['roc_auc']:.3f}", f"{q['wss@95']:.3f}", f"{q['recall@10%']:.3f}",
+                                        f"{q['screened_for_all']:.3f}", f"{q['seconds']}"]) + " |")
+    return "\n".join(lines + ["", auc_by_split(rows),
+                              f"Question only (no labels), embedder {embedder}, pseudo-relevance feedback "
+                              f"{'on' if feedback else 'off'}; tuning sets: {', '.join(TUNING_SETS)}."])
+
+
 def table(rows: list[dict], embedder: str, seeds: int, random_seeds: int, asreview: bool) -> str:
     def f(x):
         return f"{x:.3f}"
@@ -235,7 +293,7 @@ def table(rows: list[dict], embedder: str, seeds: int, random_seeds: int, asrevi
     cols = []
     for r in rows:
         a = r.get("asreview")
-        vals = [r["set"], str(r["records"]), str(r["included"]), f(r["question_only"]["roc_auc"]),
+        vals = [r["set"] + (" (tune)" if r["set"] in TUNING_SETS else ""), str(r["records"]), str(r["included"]), f(r["question_only"]["roc_auc"]),
                 f(r["question_only"]["wss@95"]), f(r["question_only"]["recall@10%"]),
                 f(r["al_question"]["wss@95"]), f(r["al_question"]["recall@10%"]),
                 f(r["al_question"]["screened_for_all"]), left(r["al_question"].get("left_at_95")),
@@ -263,6 +321,7 @@ def table(rows: list[dict], embedder: str, seeds: int, random_seeds: int, asrevi
         "records; all = share screened to find every included record; left@95 = included records truly "
         "left / the model-probability stopping estimate / the recent-inclusion-rate estimate, at the first "
         "model fit after 95 % recall.",
+        auc_by_split(rows) + " (tune) marks the sets the question-only relevance settings were chosen on.",
     ]
     if not asreview:
         notes.append("ASReview columns: not run (no --asreview-python).")
@@ -282,12 +341,18 @@ def main(argv=None) -> int:
                         help="folder keeping ASReview's orders (by records, labels, seed); '' for none")
     parser.add_argument("--asreview-only", action="store_true",
                         help="only run (and cache) ASReview, e.g. ahead of the full run")
+    parser.add_argument("--only", choices=["question"], default=None,
+                        help="run only the question-only ranking (no active learning, ASReview or random order)")
+    parser.add_argument("--no-feedback", action="store_true",
+                        help="relevance without pseudo-relevance feedback (plain BM25 + cosine), for comparison")
     parser.add_argument("--out", default=None, help="markdown copy (default bench/results/screening-<date>.md)")
     args = parser.parse_args(argv)
-    if args.asreview_python and not Path(args.asreview_python).exists():
+    if args.only == "question":
+        args.asreview_python = None
+    elif args.asreview_python and not Path(args.asreview_python).exists():
         say(f"--asreview-python {args.asreview_python} does not exist: ASReview is skipped")
         args.asreview_python = None
-    if not args.asreview_python:
+    if not args.asreview_python and args.only != "question":
         say("ASReview skipped: pass --asreview-python PATH (a venv with `pip install asreview`)")
     from litscope.embedders import make_embedder
 
@@ -298,10 +363,14 @@ def main(argv=None) -> int:
         rows.append(bench_set(name, args, embedder))
     if args.asreview_only:
         return 0
-    text = table(rows, args.embedder, args.seeds, args.random_seeds, bool(args.asreview_python))
+    if args.only == "question":
+        text = question_table(rows, args.embedder, not args.no_feedback)
+    else:
+        text = table(rows, args.embedder, args.seeds, args.random_seeds, bool(args.asreview_python))
     text += f"\n\nRun {_dt.datetime.now(_dt.timezone.utc):%Y-%m-%d %H:%M} UTC, {time.time() - started:.0f} s in all."
     print(text)
-    out = Path(args.out) if args.out else ROOT / "bench" / "results" / f"screening-{_dt.date.today()}.md"
+    stem = f"screening-{_dt.date.today()}" + ("-question" if args.only == "question" else "")
+    out = Path(args.out) if args.out else ROOT / "bench" / "results" / f"{stem}.md"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text + "\n", encoding="utf-8")
     out.with_suffix(".json").write_text(json.dumps(rows, indent=1), encoding="utf-8")

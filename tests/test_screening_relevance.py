@@ -1,7 +1,8 @@
 """Relevance to the research question, topic relevance and the cited extractive answer.
 
-Fixture: tests/fixtures/screening/kitchenham_2010_slice.csv (see PROVENANCE.txt there):
-150 real records of the Kitchenham 2010 tertiary study, 20 of them included.
+Fixtures: tests/fixtures/screening/kitchenham_2010_slice.csv and cohen2006_adhd_slice.csv (see
+PROVENANCE.txt there): 150 real records each of the Kitchenham 2010 tertiary study and of the
+Cohen 2006 ADHD drug class review, 20 of them included in each.
 """
 
 from __future__ import annotations
@@ -15,12 +16,15 @@ from litscope.embed import paper_texts
 from litscope.embedders import make_embedder
 from litscope.errors import ParameterError
 from litscope.screening import compute_answer, compute_relevance, compute_topic_relevance
-from litscope.screening.bm25 import compute_bm25, terms
+from litscope.screening.bm25 import compute_bm25, compute_weighted_bm25, terms
+from litscope.screening.feedback import compute_pseudo_labelled_scores, expand_query
 from litscope.screening.labels import read_label_column
-from litscope.screening.relevance import fuse_percentiles
+from litscope.screening.relevance import compute_lexical_scores, fuse_percentiles
 from litscope.sources import read
 
 QUESTION = "Which systematic literature reviews have been published in software engineering?"
+ADHD_QUESTION = ("What is the comparative effectiveness and safety of drugs for attention deficit "
+                 "hyperactivity disorder (ADHD)?")  # as in bench/screening_bench.py
 
 
 @pytest.fixture(scope="module")
@@ -134,3 +138,69 @@ def test_answer_without_abstracts_is_empty():
                            "keywords": [[], []]})
     embedder = make_embedder("static", progress=False)
     assert compute_answer(papers, "software reviews", embedder=embedder).empty
+
+
+def _read_slice(name):
+    from conftest import FIXTURES
+
+    path = FIXTURES / "screening" / name
+    papers = read(path).frame
+    return papers, read_label_column(path, "label_included", papers).astype(int).to_numpy()
+
+
+@pytest.mark.parametrize("name, question", [("kitchenham_2010_slice.csv", QUESTION),
+                                            ("cohen2006_adhd_slice.csv", ADHD_QUESTION)])
+def test_pseudo_relevance_feedback_ranks_the_included_records_higher(name, question):
+    papers, labels = _read_slice(name)
+    embedder = make_embedder("static", progress=False)
+    embeddings = np.asarray(embedder.encode(paper_texts(papers)))
+    with_fb = compute_relevance(papers, question, embeddings, embedder, top_n=0)
+    without = compute_relevance(papers, question, embeddings, embedder, top_n=0, feedback=False)
+    auc_with, auc_without = (roc_auc_score(labels, r["relevance"]) for r in (with_fb, without))
+    assert auc_with > auc_without, (auc_with, auc_without)
+    # the feedback changes the ranking, not the reported BM25 of the question
+    assert np.allclose(with_fb["bm25"], without["bm25"])
+    assert not (with_fb["rank"] == without["rank"]).all()
+
+
+def test_relevance_with_feedback_is_reproducible(kitchenham, relevance):
+    papers, _, embedder, embeddings = kitchenham
+    again = compute_relevance(papers, QUESTION, embeddings, embedder, top_n=20)
+    pd.testing.assert_frame_equal(again, relevance)
+
+
+def test_expanded_query_mixes_the_question_with_terms_of_its_best_records():
+    docs = [terms(t) for t in ["agile teams use retrospectives", "agile teams and velocity",
+                               "pasta sauce with basil", "agile"]]
+    weights = expand_query(docs, ["agile"], [2.0, 1.0, 0.0, 0.0], docs_used=2, n_terms=10, original_weight=0.3)
+    assert sum(weights.values()) == pytest.approx(1.0)
+    assert weights["agile"] >= 0.3  # the question keeps at least its own weight
+    assert {"team", "retrospective", "velocity"} <= set(weights)  # learned from the two best records
+    assert not {"pasta", "sauce", "basil"} & set(weights)  # a record that scored 0 feeds nothing back
+    assert weights["retrospective"] > weights["velocity"]  # the better record weighs more
+    # the question alone when nothing feeds back
+    assert expand_query(docs, ["agile"], [0, 0, 0, 0], docs_used=2) == {"agile": 1.0}
+    with pytest.raises(ParameterError):
+        expand_query(docs, ["agile"], [1, 0, 0, 0], docs_used=1, original_weight=1.5)
+    scores = compute_weighted_bm25(docs, weights)
+    assert scores[2] == 0.0 and scores[0] > scores[3] > 0
+
+
+def test_pseudo_labelled_classifier_lifts_records_like_the_best_ones():
+    texts = ([f"randomized trial of drug {i} versus placebo" for i in range(8)]
+             + [f"case report of drug {i} overdose" for i in range(8)])
+    seed = np.r_[np.linspace(3, 1, 4), np.zeros(12)]  # only 4 trials matched the question
+    scores = compute_pseudo_labelled_scores(texts, seed, positives=4)
+    assert scores.shape == (16,)
+    assert scores[4:8].min() > scores[8:].max()  # unmatched trials now outrank the case reports
+    # nothing to learn from: too few positives
+    assert compute_pseudo_labelled_scores(texts, np.r_[1.0, np.zeros(15)], positives=4) is None
+    with pytest.raises(ParameterError):
+        compute_pseudo_labelled_scores(texts[:3], seed, positives=4)
+
+
+def test_a_small_corpus_is_ranked_without_feedback():
+    texts = ["software reviews", "software testing", "pasta", "reviews of pasta", "cooking"]
+    bm25, lexical = compute_lexical_scores(texts, "software reviews")
+    assert np.array_equal(bm25, lexical)  # 5 records: too few to feed back
+    assert bm25.argmax() == 0
