@@ -69,6 +69,7 @@ review = pipeline.run(input_files, output_dir=out_dir, seed=seed, n_topics=n_top
 # One Corpus threads the review: records as loaded, papers after de-duplication, load report,
 # skipped records, notes and duplicate clusters.
 corpus, result = review.corpus, review.topics
+topic_papers = review.analysed  # the papers the topics are about: all, or the included ones (scope)
 refs, summaries, syntheses = review.refs, review.summaries, review.syntheses
 
 # %%
@@ -151,7 +152,7 @@ with timer("figures"):
 
 # %%
 with timer("figures"):
-    report.display_topic_map(result, corpus.papers, refs)
+    report.display_topic_map(result, topic_papers, refs)
 
 # %% [markdown]
 # ### Similarity between topics
@@ -167,20 +168,20 @@ with timer("figures"):
 
 # %%
 with timer("figures"):
-    report.display_topics_over_time(result, corpus.papers)
+    report.display_topics_over_time(result, topic_papers)
 
 # %% [markdown]
 # The next sections take the topics one at a time, largest first. Each opens with its key phrases and an extractive synthesis: a few sentences chosen from the topic's abstracts to cover its main lines while avoiding repetition, each followed by the number of the paper it comes from in the reference list. A table then lists every paper of the topic with a one-sentence summary taken from its abstract.
 
 # %%
 with timer("figures"):
-    report.display_topic_sections(result, corpus.papers, syntheses, summaries, refs)
+    report.display_topic_sections(result, topic_papers, syntheses, summaries, refs)
 
 # %% [markdown]
 # ## Unassigned papers
 
 # %%
-report.display_unassigned(result, corpus.papers, summaries, refs)
+report.display_unassigned(result, topic_papers, summaries, refs)
 
 # %% [markdown]
 # ## Bibliometrics
@@ -222,7 +223,7 @@ bibliometrics.display_top_countries(bibliometrics.compute_top_countries(corpus.p
 
 # %%
 with timer("figures"):
-    bibliometrics.display_topic_trends(bibliometrics.compute_review_trends(result, corpus.papers))
+    bibliometrics.display_topic_trends(bibliometrics.compute_review_trends(result, topic_papers))
 
 # %% [markdown]
 # ### Keywords that appear together
