@@ -21,8 +21,9 @@ from ..screening.decisions import DECISION_COLUMNS, empty_decisions
 
 __all__ = ["TABLE_FORMATS", "read_export_decisions", "combine_decisions", "read_review_decisions"]
 
-#: Formats whose files can carry a label column (ASReview, Rayyan exports are tables).
-TABLE_FORMATS = ("csv", "xlsx", "wos_tab")
+#: Formats whose files can carry labels: a label column (ASReview, Rayyan tables), or ASReview's
+#: RIS notes (ASReview_relevant / ASReview_irrelevant).
+TABLE_FORMATS = ("csv", "xlsx", "wos_tab", "ris")
 
 
 def read_export_decisions(corpus: Corpus) -> pd.DataFrame:
