@@ -5,7 +5,8 @@ Each takes the :class:`litscope.pipeline.Review` and fills in its part, as the o
 nothing to do, so the stages always read as :data:`litscope.pipeline.STEPS`).
 
 * ``relevance`` (:func:`rank_by_relevance`): with a research question, every paper's
-  relevance (BM25 + embedding, :func:`litscope.screening.compute_relevance`), cached.
+  relevance (BM25 with pseudo-relevance feedback + embedding,
+  :func:`litscope.screening.compute_relevance`), cached.
 * ``screening`` (:func:`screen_papers`): the criteria, the exports' labels and the decisions
   file give each paper its outcome (:func:`litscope.screen.compute_outcome`); ``scope =
   included`` restricts the topics and syntheses to the included papers.

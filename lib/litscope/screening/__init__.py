@@ -4,7 +4,9 @@
 module             what it does
 =================  ==================================================================
 ``bm25``           exact BM25 of the question against title, abstract and keywords
-``relevance``      :func:`compute_relevance` (BM25 + embedding cosine, rank-fused),
+``feedback``       pseudo-relevance feedback: RM3 query expansion and a pseudo-labelled
+                   classifier, from the question alone (no labels)
+``relevance``      :func:`compute_relevance` (BM25 with feedback + embedding cosine, rank-fused),
                    :func:`compute_topic_relevance`
 ``answer``         :func:`compute_answer`: an extractive answer, every sentence verbatim
                    from an abstract, with its paper id
