@@ -34,6 +34,10 @@ def _go():
     return go
 
 
+#: Nodes named on the drawing of a network, largest first.
+LABELLED_NODES = 12
+
+
 def plot_network(result: NetworkResult, title: str, *, seed: int = 42, node_name: str = "keywords") -> Any | None:
     """The network drawn with a seeded spring layout; None when it has no edge.
 
@@ -59,6 +63,8 @@ def plot_network(result: NetworkResult, title: str, *, seed: int = 42, node_name
     nodes = sorted(graph.nodes)
     sizes = [graph.nodes[n].get("papers", 1) for n in nodes]
     biggest = max(sizes) or 1
+    # Names on the largest nodes only (the others on hover): a dense centre stays readable.
+    labelled = set(sorted(nodes, key=lambda n: (-graph.nodes[n].get("papers", 1), n))[:LABELLED_NODES])
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=ex, y=ey, mode="lines", name="links", hoverinfo="skip",
                              line=dict(width=0.8, color="#9aa5b1")))
@@ -66,7 +72,7 @@ def plot_network(result: NetworkResult, title: str, *, seed: int = 42, node_name
                              marker=dict(size=6, color="rgba(0,0,0,0.08)"), hovertext=mtext, hoverinfo="text"))
     fig.add_trace(go.Scatter(
         x=[pos[n][0] for n in nodes], y=[pos[n][1] for n in nodes], mode="markers+text", name=node_name,
-        text=[hover_text(n, width=200) if s >= biggest / 3 else "" for n, s in zip(nodes, sizes)],
+        text=[hover_text(n, width=200) if n in labelled else "" for n in nodes],
         textposition="top center", hoverinfo="text",
         hovertext=[f"{hover_text(n)}<br>{s} paper{'s' if s != 1 else ''}" for n, s in zip(nodes, sizes)],
         marker=dict(size=[8 + 22 * (s / biggest) ** 0.5 for s in sizes], color=PALETTE[0],
@@ -98,5 +104,7 @@ def plot_topic_shares(result: BiblioResult, *, title: str = "Share of each topic
     fig.update_layout(template="plotly_white", width=WIDTH, height=480,
                       title=dict(text=hover_text(title, width=200), x=0.0, xanchor="left"),
                       yaxis=dict(title="share of the year's papers", tickformat=".0%"),
-                      xaxis=dict(title="year", dtick=1), margin=dict(l=60, r=30, t=60, b=50))
+                      # a tick per year while they fit; over a longer span plotly picks the step
+                      xaxis=dict(title="year", dtick=1 if table["year"].max() - table["year"].min() <= 15 else None),
+                      margin=dict(l=60, r=30, t=60, b=50))
     return fig
