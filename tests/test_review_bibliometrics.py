@@ -3,10 +3,11 @@
 Two reviews are run with ``litscope.execute.run_review`` (papermill, HTML; the first also prints
 the PDF) with the static embedder and k-means (the model is not the point here):
 
-* a Scopus CSV export with "Cited by" and "References" (tests/fixtures/csv_exports/litstudy_scopus.csv,
-  see PROVENANCE.txt), one of its rows given hostile text (entity-encoded markup, which the reader
-  decodes into a real ``<script>`` string; keywords with ``&``, ``<`` and quotes). What the report shows is checked against
-  the export's own columns, read here with the csv module.
+* a Scopus CSV export with "Cited by" and "References"
+  (tests/fixtures/csv_exports/litstudy_scopus.csv, see PROVENANCE.txt), some rows given hostile
+  text (an entity-encoded title, which the reader decodes into a real ``<script>`` string; a
+  venue and keywords with ``&``, ``<`` and quotes). What the report shows is checked against the
+  export's own columns, read here with the csv module.
 * the bundled sample listing (titles, authors, abstracts; no counts, references, affiliations or
   keywords): every view says what the inputs lack instead of drawing an empty figure.
 """
@@ -246,3 +247,45 @@ def test_a_review_without_the_metadata_says_what_is_missing(bare):
     box = bare.find("div", class_="ls-interactive")
     headers = [th.get_text(strip=True) for th in box.find("thead").find_all("th")]
     assert "Cited by" not in headers  # no count in any input: no empty column
+
+
+def test_search_and_sort_work_in_a_browser(scopus, tmp_path):
+    """The page's own script, run by headless Chromium: type two words, sort by citations."""
+    import subprocess
+
+    from litscope.errors import ChromiumNotFoundError
+    from litscope.render import find_chromium
+
+    try:
+        chromium = find_chromium()
+    except ChromiumNotFoundError:
+        pytest.skip("Chromium is not installed")
+    _, html, soup, _ = scopus
+    driver = """<script>
+window.addEventListener("load", function () {
+  var box = document.querySelector("div.ls-interactive"), input = box.querySelector("input.ls-search");
+  input.value = "Petri  NET"; input.dispatchEvent(new Event("input"));
+  var cited = Array.prototype.find.call(box.querySelectorAll("th"),
+                                        function (th) { return th.textContent === "Cited by"; });
+  cited.click(); cited.click();  // ascending, then descending
+});
+</script></body>"""
+    page = tmp_path / "driven.html"
+    page.write_text(html.replace("</body>", driver), encoding="utf-8")
+    dom = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=10000",
+                          "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120).stdout
+    driven = BeautifulSoup(dom, "html.parser").find("div", class_="ls-interactive")
+    assert driven.find("input", class_="ls-search") is not None
+    rows = driven.find("tbody").find_all("tr")
+    shown = [r for r in rows if not r.has_attr("hidden")]
+    # Expected from the static table: rows whose text holds both words, in any case.
+    static = soup.find("div", class_="ls-interactive").find("tbody").find_all("tr")
+    matching = [r for r in static if all(w in r.get_text(" ").lower() for w in ("petri", "net"))]
+    assert 0 < len(shown) == len(matching) < len(rows) == len(static)
+    assert driven.find("span", class_="ls-count").get_text() == f"{len(shown)} of {len(rows)} papers shown"
+    counts = [r.find_all("td")[-1].get_text(strip=True) for r in shown]
+    known = [int(c) for c in counts if c]
+    assert known == sorted(known, reverse=True)
+    assert counts == [str(k) for k in known] + [""] * (len(counts) - len(known))  # unknown counts last
+    header = next(th for th in driven.find("thead").find_all("th") if th.get_text() == "Cited by")
+    assert header["aria-sort"] == "descending"
