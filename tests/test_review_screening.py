@@ -229,3 +229,71 @@ def test_the_report_shows_the_sections_the_answer_and_the_complete_prisma_flow(t
     papers = pd.read_csv(out.papers_csv)
     assert {"relevance", "relevance_rank", "screening"} <= set(papers.columns)
     assert (papers["screening"] == "included").sum() == 3
+
+
+class _Shown(list):
+    """What the report's display functions show: HTML texts and plotly figures, in order."""
+
+    def html(self) -> str:
+        return "".join(o.data for o in self if hasattr(o, "data") and isinstance(o.data, str))
+
+    def figures(self) -> list:
+        """The plotly figures, as the JSON of the bundles :func:`litscope.figures.show` displays."""
+        return [o["application/vnd.plotly.v1+json"] for o in self
+                if isinstance(o, dict) and "application/vnd.plotly.v1+json" in o]
+
+
+@pytest.fixture
+def shown(monkeypatch):
+    import IPython.display
+
+    out = _Shown()
+    monkeypatch.setattr(IPython.display, "display", lambda *objs, **_: out.extend(objs))
+    return out
+
+
+def _figure_text(fig) -> str:
+    return re.sub(r"<br>\s*", " ", " ".join(a.get("text", "") for a in fig["layout"]["annotations"]))
+
+
+@pytest.fixture(scope="module")
+def unscreened(tmp_path_factory):
+    """The same export without its labels, no question, no criteria, no decisions: nothing screens it."""
+    from conftest import FIXTURES
+
+    tmp = tmp_path_factory.mktemp("unscreened-review")
+    export = tmp / "kitchenham_unlabelled.csv"
+    pd.read_csv(FIXTURES / SLICE, dtype=str, keep_default_na=False).drop(columns=["label_included"]) \
+        .to_csv(export, index=False)
+    return pipeline.run([str(export)], output_dir=tmp / "out", embedder="static", n_topics=3, cache=False)
+
+
+def test_without_a_question_or_screening_the_report_has_no_such_sections_and_one_prisma_flow(unscreened, shown):
+    assert not report.screening_ran(unscreened)
+    report.display_relevance(unscreened)
+    report.display_answer(unscreened)
+    assert not shown  # no "Papers most relevant to the question" heading, nor any text under it
+    report.display_screening(unscreened)
+    assert not shown.figures()
+    text = shown.html()
+    assert "Nothing was screened" in text and f"all {len(unscreened.corpus.papers)} papers are kept" in text
+    shown.clear()
+    report.display_dedupe(unscreened.corpus, identification_flow=not report.screening_ran(unscreened))
+    (fig,) = shown.figures()  # the identification flow, drawn once
+    drawn = _figure_text(fig)
+    assert "Records identified from databases" in drawn and "Studies included in review" not in drawn
+
+
+def test_a_screened_review_draws_only_the_complete_prisma_flow(reviewed, shown):
+    review, _, _ = reviewed
+    assert report.screening_ran(review)
+    report.display_dedupe(review.corpus, identification_flow=not report.screening_ran(review))
+    assert shown.html() and not shown.figures()  # the de-duplication summary, no diagram
+    shown.clear()
+    report.display_screening(review)
+    (fig,) = shown.figures()
+    assert "Studies included in review</b> (n = 3)" in _figure_text(fig)
+    assert "Nothing was screened" not in shown.html()
+    shown.clear()
+    report.display_relevance(review)
+    assert "<h2>Papers most relevant to the question</h2>" in shown.html()

@@ -105,7 +105,8 @@ report.display_corpus_overview(corpus)
 
 # %%
 with timer("figures"):
-    report.display_dedupe(corpus)
+    # The PRISMA identification flow, unless the screening section draws the complete one.
+    report.display_dedupe(corpus, identification_flow=not report.screening_ran(review))
 
 # %% [markdown]
 # ### Papers per year
@@ -123,16 +124,13 @@ with timer("figures"):
 
 # %% [markdown]
 # ## Screening
-#
-# Screening decides which papers the review is about. The criteria (publication years, languages, document types, words that must or must not occur, a minimum relevance to the question) exclude papers automatically, each with the first criterion it fails as the reason; a reviewer's decisions (the `decisions` file, and the labels that ASReview or Rayyan exports already carry) override them. The PRISMA 2020 diagram follows every record from the exports to the included studies.
 
 # %%
+# What screened the papers and the complete PRISMA 2020 flow, or one sentence when nothing did.
 report.display_screening(review)
 
-# %% [markdown]
-# ## Papers most relevant to the question
-
 # %%
+# "Papers most relevant to the question": a section only when a research question is set.
 report.display_relevance(review)
 report.display_answer(review)
 

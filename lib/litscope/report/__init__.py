@@ -56,7 +56,7 @@ from .display import (display_appendix, display_corpus_overview, display_dedupe,
                       display_topic_sections, display_topic_similarity, display_topics_over_time,
                       display_unassigned, display_years)
 from .relevance import answer_html, display_answer, display_relevance, relevance_html, topic_relevance_html
-from .screening_sections import criteria_items, display_screening, screening_html
+from .screening_sections import criteria_items, display_screening, screening_html, screening_ran
 
 __all__ = [
     "REFERENCE_ORDER", "PACKAGES", "resolve_inputs", "resolve_title", "resolve_output_dir", "merge_duplicates",
@@ -68,5 +68,5 @@ __all__ = [
     "display_topic_overview", "display_topic_map", "display_topic_similarity",
     "display_topics_over_time", "display_topic_sections", "display_unassigned", "display_references",
     "display_appendix", "relevance_html", "topic_relevance_html", "answer_html", "display_relevance",
-    "display_answer", "criteria_items", "screening_html", "display_screening",
+    "display_answer", "criteria_items", "screening_ran", "screening_html", "display_screening",
 ]

@@ -24,14 +24,19 @@ def display_corpus_overview(corpus: Corpus) -> None:
     _display_html(corpus_overview_html(corpus))
 
 
-def display_dedupe(corpus: Corpus) -> None:
-    """Show the de-duplication summary and the PRISMA flow."""
+def display_dedupe(corpus: Corpus, *, identification_flow: bool = True) -> None:
+    """Show the de-duplication summary and, with ``identification_flow``, the PRISMA identification flow.
+
+    A review that screened its papers draws the complete PRISMA 2020 flow in its screening
+    section instead (:func:`litscope.report.screening_ran`), so the report has one diagram.
+    """
     from .. import figures, prisma
     from ..counts import compute_source_counts
 
     counts = compute_source_counts(corpus) if corpus.deduplicated else None
     _display_html(dedupe_html(corpus, counts))
-    figures.show(prisma.plot_prisma_flow(prisma.compute_prisma_identification(corpus)))
+    if identification_flow:
+        figures.show(prisma.plot_prisma_flow(prisma.compute_prisma_identification(corpus)))
 
 
 def display_years(df: pd.DataFrame) -> None:

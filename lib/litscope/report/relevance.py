@@ -104,17 +104,19 @@ def answer_html(answer: pd.DataFrame, refs: pd.DataFrame | Mapping[str, int], to
 
 
 def display_relevance(review: Any, *, n: int = MOST_RELEVANT) -> None:
-    """Show "Papers most relevant to the question" (or why there is none) and the topics' relevance."""
+    """Show the section "Papers most relevant to the question" and the topics' relevance.
+
+    Without a research question there is no such section: nothing is shown (the Scope section
+    states the question when there is one).
+    """
     question = (review.settings.get("research_question") or "").strip()
     if review.relevance is None:
-        _display_html("<p>No research question is set, so the papers are not ranked by relevance. Set the "
-                      "<code>research_question</code> parameter to rank them, list the most relevant and "
-                      "answer it from their abstracts.</p>")
         return
     outcome = None if review.outcome is None or not review.outcome.table["status"].ne("included").any() \
         else review.outcome.table
-    _display_html(relevance_html(review.relevance, review.corpus.papers, review.refs, question, n=n,
-                                 outcome=outcome))
+    _display_html("<h2>Papers most relevant to the question</h2>"
+                  + relevance_html(review.relevance, review.corpus.papers, review.refs, question, n=n,
+                                   outcome=outcome))
     if review.topic_relevance is not None and len(review.topic_relevance):
         _display_html("<h3>Relevance of each topic</h3>"
                       + topic_relevance_html(review.topic_relevance, review.topics.topics))

@@ -16,7 +16,14 @@ import pandas as pd
 
 from .html import _display_html, _esc, _plural, html_table
 
-__all__ = ["criteria_items", "screening_html", "display_screening"]
+__all__ = ["criteria_items", "screening_ran", "screening_html", "display_screening"]
+
+INTRO = ("<p>Screening decides which papers the review is about. The criteria (publication years, "
+         "languages, document types, words that must or must not occur, a minimum relevance to the "
+         "question) exclude papers automatically, each with the first criterion it fails as the reason; a "
+         "reviewer's decisions (the <code>decisions</code> file, and the labels that ASReview or Rayyan "
+         "exports already carry) override them. The PRISMA 2020 diagram follows every record from the "
+         "exports to the included studies.</p>")
 
 
 def criteria_items(criteria: Any) -> list[str]:
@@ -40,6 +47,18 @@ def criteria_items(criteria: Any) -> list[str]:
     return items
 
 
+def screening_ran(review: Any) -> bool:
+    """Whether anything screened the papers: a criterion, a decisions file or an export's labels."""
+    from ..screen.steps import criteria_from_settings
+
+    if review.outcome is None:
+        return False
+    applied = review.applied
+    decided = applied is not None and (applied.table["decision"].ne("").any() or len(applied.unmatched) > 0)
+    return bool(criteria_items(criteria_from_settings(review.settings)) or review.screening.skipped or decided
+                or (review.settings.get("decisions") or "").strip())
+
+
 def screening_html(review: Any) -> str:
     """What decided each paper, the counts per status and per exclusion reason."""
     from ..screen.steps import criteria_from_settings
@@ -48,7 +67,7 @@ def screening_html(review: Any) -> str:
     items = criteria_items(criteria)
     outcome, applied = review.outcome, review.applied
     counts = outcome.counts()
-    parts = []
+    parts = [INTRO]
     if items:
         parts.append("<p>Screening criteria (a paper failing one is excluded, with the first it fails as "
                      "the reason):</p><ul>" + "".join(f"<li>{_esc(i)}</li>" for i in items) + "</ul>")
@@ -110,8 +129,18 @@ def screening_html(review: Any) -> str:
 
 
 def display_screening(review: Any) -> None:
-    """Show the screening section and the complete PRISMA 2020 flow diagram."""
+    """Show the screening section and the complete PRISMA 2020 flow diagram.
+
+    When nothing screened the papers (:func:`screening_ran`), one sentence says so: every paper
+    is kept, and the identification diagram stays in the de-duplication section.
+    """
     from .. import figures, prisma
 
+    if not screening_ran(review):
+        _display_html(f"<p>Nothing was screened: no screening criteria, reviewer decisions or labels in the "
+                      f"exports were given, so all {len(review.corpus.papers):,} papers are kept. Set the "
+                      "screening parameters (years, languages, document types, include or exclude terms, "
+                      "minimum relevance) or a <code>decisions</code> file to screen them.</p>")
+        return
     _display_html(screening_html(review))
     figures.show(prisma.plot_prisma_flow(prisma.compute_prisma_flow(review.corpus, review.outcome)))
