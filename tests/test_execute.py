@@ -198,3 +198,31 @@ def test_pdf_failure_keeps_old_report_and_the_executed_notebook(tmp_path, corpus
     nb = nbformat.read(kept, as_version=4)
     assert any(o.get("output_type") == "display_data" for c in nb.cells for o in c.get("outputs", []))
     assert _leftovers(reports) == []
+
+
+def test_a_relative_decisions_file_is_taken_from_the_callers_directory(tmp_path, corpus, monkeypatch):
+    """The kernel runs in the project root: a relative ``decisions`` reaches it absolute, from the cwd."""
+    import papermill
+
+    class Stop(Exception):
+        pass
+
+    given = {}
+
+    def execute_notebook(notebook, output, *, parameters, **_):
+        given.update(parameters)
+        raise Stop  # what the notebook would be given is all this test needs
+
+    caller = tmp_path / "caller"
+    caller.mkdir()
+    monkeypatch.chdir(caller)
+    monkeypatch.setattr(papermill, "execute_notebook", execute_notebook)
+    with pytest.raises(ExecutionError) as stopped:  # run_review reports a kernel's failure so
+        run_review([str(corpus)], name="t", reports_dir=tmp_path / "r", pdf=False, progress=False,
+                   params={"decisions": "screening/decisions.csv"})
+    assert isinstance(stopped.value.__cause__, Stop)
+    assert given["decisions"] == str(caller / "screening" / "decisions.csv")
+    given.clear()
+    with pytest.raises(ExecutionError):  # none given stays none
+        run_review([str(corpus)], name="t", reports_dir=tmp_path / "r", pdf=False, progress=False)
+    assert given.get("decisions", "") == ""  # not turned into the cwd itself

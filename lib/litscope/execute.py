@@ -299,6 +299,8 @@ def run_review(inputs: Iterable[str | os.PathLike] | str | os.PathLike | None, *
         merged["inputs"] = _absolute_inputs(merged["inputs"], Path.cwd())
         if merged["inputs"]:
             _check_inputs(merged["inputs"])
+    if str(merged.get("decisions") or "").strip():  # the kernel runs in the project root, not the caller's cwd
+        merged["decisions"] = _absolute_inputs([merged["decisions"]], Path.cwd())[0]
     if "output_dir" not in known:
         raise ParameterError(f"{notebook}: the parameters cell must declare output_dir")
 
