@@ -52,3 +52,14 @@ def as_text(value: Any) -> str:
     if type(value) is str:  # the common case first
         return value
     return "" if is_missing(value) else str(value)
+
+
+def joined_text(value: Any, sep: str = "; ") -> str:
+    """Like :func:`as_text`, but a list cell (authors, keywords) is its items joined by ``sep``.
+
+    >>> joined_text(["graphs", "trees"]), joined_text(None), joined_text(["a", "b"], sep=" ; ")
+    ('graphs; trees', '', 'a ; b')
+    """
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return sep.join(str(v) for v in value)
+    return as_text(value)

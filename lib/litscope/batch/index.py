@@ -27,6 +27,7 @@ from urllib.parse import quote
 
 import pandas as pd
 
+from ..atomic import atomic_write
 from ..csvsafe import unescape_cell
 from ..publish import DATE_FORMAT, list_history, run_date
 
@@ -157,8 +158,4 @@ def write_index(reports: str | os.PathLike, runs: Iterable[Any] = ()) -> Path:
             f"page written {html.escape(now)}.</p>"
             "<table><thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for _, h, _ in heads)
             + f"</tr></thead><tbody>{body}</tbody></table></body></html>\n")
-    target = reports / INDEX_NAME
-    tmp = target.with_name(f".{INDEX_NAME}.tmp-{os.getpid()}")
-    tmp.write_text(page, encoding="utf-8")
-    os.replace(tmp, target)
-    return target
+    return atomic_write(reports / INDEX_NAME, page)

@@ -20,20 +20,14 @@ from typing import Any, Sequence
 import pandas as pd
 
 from .._optional import import_optional
+from ..missing import as_text
 from .session import ScreenSession
 
 __all__ = ["record_html", "progress_text", "display_screener"]
 
 
 def _cell(value: Any) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return str(value)
+    return as_text(value)
 
 
 def record_html(paper: pd.Series, terms: Sequence[str] = ()) -> str:

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ..missing import joined_text
 from ..wordlists import STOP_WORDS, words
 
 __all__ = ["K1", "B", "terms", "paper_text", "compute_bm25", "compute_weighted_bm25", "matched_terms"]
@@ -62,11 +63,7 @@ def terms(text: Any) -> list[str]:
 
 
 def _clean(value: Any) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, (list, tuple, np.ndarray)):
-        return "; ".join(str(v) for v in value)
-    return str(value)
+    return joined_text(value, "; ")
 
 
 def paper_text(papers: pd.DataFrame) -> list[str]:

@@ -27,10 +27,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
-import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
+from ..missing import joined_text
 
 __all__ = ["FIELDS", "Criteria", "Screening", "compute_screening"]
 
@@ -143,11 +143,7 @@ def _pattern(term: str) -> re.Pattern[str]:
 
 
 def _field_text(value: Any) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, (list, tuple, np.ndarray)):
-        return " ; ".join(str(v) for v in value)
-    return str(value)
+    return joined_text(value, " ; ")
 
 
 def _find(patterns: list[tuple[str, re.Pattern[str]]], texts: dict[str, str]) -> tuple[str, str] | None:

@@ -29,7 +29,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import tempfile
 from dataclasses import dataclass
 from datetime import date as _date
 from pathlib import Path
@@ -37,8 +36,10 @@ from typing import IO, Any, Union
 
 import pandas as pd
 
+from ..atomic import replacing
 from ..csvsafe import unescape_cell, write_frame
 from ..errors import DecisionsError
+from ..missing import as_text, is_missing
 from ..schema import normalize_doi, normalize_title_key
 
 __all__ = ["DECISION_COLUMNS", "DECISIONS", "AppliedDecisions", "normalize_decision", "read_decisions",
@@ -60,7 +61,7 @@ def normalize_decision(value: Any) -> str | None:
     >>> normalize_decision(" Included "), normalize_decision(None), normalize_decision("perhaps")
     ('include', '', None)
     """
-    if value is None or (isinstance(value, float) and value != value):
+    if is_missing(value):
         return ""
     return _ALIASES.get(str(value).strip().lower())
 
@@ -221,7 +222,7 @@ def apply_decisions(papers: pd.DataFrame, decisions: pd.DataFrame) -> AppliedDec
         for i in rows:
             for col in ("decision", "reason", "reviewer", "date"):
                 value = rec.get(col)
-                table[col][i] = "" if value is None or (isinstance(value, float) and value != value) else str(value)
+                table[col][i] = as_text(value)
             table["matched_by"][i] = how
     frame = pd.DataFrame(table, index=papers.index)
     left = pd.DataFrame(unmatched, columns=list(decisions.columns)) if unmatched else empty_decisions()
@@ -229,17 +230,9 @@ def apply_decisions(papers: pd.DataFrame, decisions: pd.DataFrame) -> AppliedDec
 
 
 def _write_atomic(frame: pd.DataFrame, path: PathLike) -> Path:
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
+    with replacing(path) as tmp:
         write_frame(frame, tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return Path(path)
 
 
 def write_decisions(path: PathLike, papers: pd.DataFrame, decisions: pd.DataFrame | None = None) -> Path:
