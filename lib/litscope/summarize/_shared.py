@@ -20,18 +20,29 @@ def _default_encoder(progress: bool = False) -> Encoder:
     return Embedder(progress=progress).encode
 
 
-def _embed(encode: Encoder, texts: Sequence[str], *, progress: bool = False) -> dict[str, np.ndarray]:
-    """Embed the distinct ``texts`` in one call; rows are re-normalised to unit length."""
+def _embed_rows(encode: Encoder, texts: Sequence[str], *,
+                progress: bool = False) -> tuple[np.ndarray, dict[str, int]]:
+    """Embed the distinct ``texts`` in one call: one float32 matrix of unit rows and text -> row.
+
+    One matrix and an index of row numbers, rather than an array per text, keep a million
+    sentences at the size of their numbers.
+    """
     unique = list(dict.fromkeys(texts))
     if not unique:
-        return {}
+        return np.zeros((0, 0), dtype=np.float32), {}
     vecs = np.asarray(encode(unique), dtype=np.float32)
     if vecs.ndim != 2 or vecs.shape[0] != len(unique):
         raise ParameterError(f"encode returned shape {vecs.shape} for {len(unique)} texts; "
                              "expected (n_texts, dim)")
     norms = np.linalg.norm(vecs, axis=1, keepdims=True)
     vecs = vecs / np.where(norms > 0, norms, 1.0)
-    return dict(zip(unique, vecs))
+    return vecs, {text: row for row, text in enumerate(unique)}
+
+
+def _embed(encode: Encoder, texts: Sequence[str], *, progress: bool = False) -> dict[str, np.ndarray]:
+    """Embed the distinct ``texts`` in one call; rows are re-normalised to unit length."""
+    vecs, rows = _embed_rows(encode, texts, progress=progress)
+    return dict(zip(rows, vecs))
 
 
 def _require(frame: pd.DataFrame, columns: Sequence[str], name: str) -> None:

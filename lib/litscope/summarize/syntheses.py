@@ -12,7 +12,7 @@ import pandas as pd
 from ..errors import ParameterError
 from ..missing import as_text, is_missing
 from ..text import is_informative, sentence_spans
-from ._shared import Encoder, _default_encoder, _embed, _iter, _require, _unit
+from ._shared import Encoder, _default_encoder, _embed, _embed_rows, _iter, _require, _unit
 from .roles import ROLE_NAMES, sentence_role
 from .scoring import _SYNTHESIS_CONNECTIVE_PENALTY, _TIE_DECIMALS, _shape_penalty
 
@@ -143,14 +143,16 @@ def compute_syntheses(df: pd.DataFrame, papers: pd.DataFrame, topics: pd.DataFra
         to_embed.extend(abstract[a:b] for a, b in spans[pid])
         if not spans[pid]:
             to_embed.append(as_text(info.at[pid, "title"]).strip() or str(pid))
-    vectors: dict[str, np.ndarray] = {}
+    # one float32 matrix and text -> row number: a 100k review has about a million sentences
+    matrix, row_of = np.zeros((0, 0), dtype=np.float32), {}
     if to_embed:
-        vectors = _embed(encode or _default_encoder(progress), to_embed, progress=progress)
+        matrix, row_of = _embed_rows(encode or _default_encoder(progress), to_embed, progress=progress)
+    del to_embed
 
     def paper_vector(pid: str) -> np.ndarray:
         if spans[pid]:
-            return _unit(np.mean([vectors[abstracts[pid][a:b]] for a, b in spans[pid]], axis=0))
-        return vectors[as_text(info.at[pid, "title"]).strip() or str(pid)]
+            return _unit(np.mean([matrix[row_of[abstracts[pid][a:b]]] for a, b in spans[pid]], axis=0))
+        return matrix[row_of[as_text(info.at[pid, "title"]).strip() or str(pid)]]
 
     def year_of(pid: str) -> float:
         if not has_year:
@@ -159,7 +161,9 @@ def compute_syntheses(df: pd.DataFrame, papers: pd.DataFrame, topics: pd.DataFra
         return math.inf if is_missing(y) else float(y)
 
     # Pass 1: each topic's candidates and their relevance in the space of ``encode``.
-    prepared = []  # (row, pmat, cands, texts, penalty, cmat, relevance)
+    # Only row numbers are kept between the passes: each topic's candidate matrix (and, with rerank,
+    # its paper matrix) is built again in pass 2 and dropped after its topic, never all at once.
+    prepared = []  # (row, pmat, cands, texts, penalty, cand_rows, relevance)
     for topic in topic_ids:
         pids = members[topic]
         row = {"topic": topic, "synthesis": "", "sentences": [], "cited_ids": [], "n_papers": len(pids),
@@ -174,7 +178,8 @@ def compute_syntheses(df: pd.DataFrame, papers: pd.DataFrame, topics: pd.DataFra
             continue
         pmat = np.stack([paper_vector(p) for p in pids])
         texts = [abstracts[c[2]][c[3]:c[4]] for c in cands]
-        cmat = np.stack([vectors[t] for t in texts])
+        cand_rows = np.array([row_of[t] for t in texts], dtype=np.intp)
+        cmat = matrix[cand_rows]
         # Out of their abstract, sentences opening with "This ..." or "However," point at a sentence
         # the reader never sees; a topic offers many candidates, so they are taken only as a last resort.
         penalty = np.array([_shape_penalty(t, connective=_SYNTHESIS_CONNECTIVE_PENALTY) for t in texts])
@@ -191,18 +196,24 @@ def compute_syntheses(df: pd.DataFrame, papers: pd.DataFrame, topics: pd.DataFra
                             break
                 keep.sort()
                 cands, texts, penalty = [cands[i] for i in keep], [texts[i] for i in keep], penalty[keep]
-            pmat = np.stack([_unit(np.asarray(paper_vectors[p], dtype=np.float32)) for p in pids])
-        prepared.append((row, pmat, cands, texts, penalty, cmat, relevance))
+            pmat = cand_rows = None  # both come from the rerank space in pass 2
+        del cmat
+        prepared.append((row, pmat, cands, texts, penalty, cand_rows, relevance))
     if rerank is not None:
+        del matrix, row_of  # pass 2 reads only the rerank space: the sentence matrix goes first
         reranked = _embed(rerank, [t for item in prepared for t in item[3]], progress=progress)
 
     # Pass 2: Maximal Marginal Relevance in the final space.
     rows = []
-    for row, pmat, cands, texts, penalty, cmat, relevance in _iter(prepared, progress, "syntheses"):
+    for row, pmat, cands, texts, penalty, cand_rows, relevance in _iter(prepared, progress, "syntheses"):
         rows.append(row)
         if not cands:
             continue
-        if rerank is not None:
+        if rerank is None:
+            cmat = matrix[cand_rows]
+        else:
+            pmat = np.stack([_unit(np.asarray(paper_vectors[p], dtype=np.float32))
+                             for p in members[row["topic"]]])
             cmat = np.stack([reranked[t] for t in texts])
             relevance = cmat @ _unit(pmat.mean(axis=0)) - penalty
         chosen: list[int] = []
