@@ -125,6 +125,30 @@ def test_references_html_has_every_anchor():
         assert f'id="ref-{n}"' in out
 
 
+def test_papers_csv_extra_columns_follow_by_id_and_are_neutralised(tmp_path):
+    df = corpus()
+    refs = report.compute_references(df)
+    ids = list(df["id"].astype(str))
+    # given in reverse order and without the first paper: matched by id, empty where missing
+    reason = pd.Series(["=HYPERLINK(\"x\")"] + ["ok"] * (len(ids) - 2), index=ids[:0:-1])
+    status = pd.DataFrame({"screening": ["included"] * len(ids)}, index=ids)
+    plain = report.write_papers_csv(tmp_path / "plain.csv", df, None, None, refs)
+    for i, extra in enumerate(({"reason": reason}, status)):
+        path = report.write_papers_csv(tmp_path / f"extra{i}.csv", df, None, None, refs, extra=extra)
+        with open(path, encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        with open(plain, encoding="utf-8", newline="") as fh:
+            before = list(csv.DictReader(fh))
+        assert [{k: r[k] for k in before[0]} for r in rows] == before  # the other columns as without extra
+        assert list(rows[0])[-1] == list(extra)[-1]  # the extra columns come last
+    assert [r["screening"] for r in rows] == ["included"] * len(ids)
+    with open(tmp_path / "extra0.csv", encoding="utf-8", newline="") as fh:
+        by_id = {r["id"]: r["reason"] for r in csv.DictReader(fh)}
+    assert by_id[ids[0]] == ""
+    assert by_id[ids[-1]] == "'=HYPERLINK(\"x\")"  # a formula is neutralised like the other columns
+    assert all(by_id[i] == "ok" for i in ids[1:-1])
+
+
 def test_papers_csv_one_row_per_paper(tmp_path):
     df = corpus()
     refs = report.compute_references(df)

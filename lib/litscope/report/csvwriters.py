@@ -93,12 +93,23 @@ def compute_papers_table(df: pd.DataFrame, papers: pd.DataFrame | None, summarie
 def write_papers_csv(path: str | os.PathLike, df: pd.DataFrame, papers: pd.DataFrame | None,
                      summaries: Mapping[str, str] | pd.Series | None,
                      refs: pd.DataFrame | Mapping[str, int],
-                     languages: Mapping[str, str] | None = None) -> Path:
+                     languages: Mapping[str, str] | None = None,
+                     extra: pd.DataFrame | Mapping[str, pd.Series] | None = None) -> Path:
     """Write papers.csv (UTF-8): one row per paper, columns :data:`PAPERS_CSV_COLUMNS`.
 
     ``path`` may be a folder (``papers.csv`` is written inside it). With ``languages``
     (paper id -> language code, see :func:`litscope.language.detect_languages`) a
-    ``language`` column follows, ``"und"`` for ids not in it. Returns the file written.
+    ``language`` column follows, ``"und"`` for ids not in it. ``extra`` columns (a frame
+    indexed by paper id, or column name -> Series indexed by paper id) come last, matched
+    by id (empty for a paper they lack), neutralised like the rest. Returns the file written.
+
+    >>> import tempfile
+    >>> df = pd.DataFrame({"id": ["a", "b"], "title": ["A", "B"], "year": [2020, 2021]})
+    >>> rank = pd.Series([2, 1], index=["b", "a"])
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     t = pd.read_csv(write_papers_csv(d, df, None, None, {"a": 1, "b": 2}, extra={"rank": rank}))
+    >>> t[["id", "rank"]].values.tolist()
+    [['a', 1], ['b', 2]]
     """
     path = Path(path)
     if path.is_dir():
@@ -107,6 +118,11 @@ def write_papers_csv(path: str | os.PathLike, df: pd.DataFrame, papers: pd.DataF
     table = compute_papers_table(df, papers, summaries, refs)
     if languages is not None:
         table["language"] = [languages.get(str(i), "und") for i in table["id"]]
+    if extra is not None:
+        extra = extra if isinstance(extra, pd.DataFrame) else pd.DataFrame(dict(extra))
+        extra = extra.set_axis(extra.index.astype(str))  # a copy: the caller's frame keeps its index
+        for column in extra.columns:
+            table[column] = extra[column].reindex(table["id"].astype(str)).to_numpy()
     csvsafe.write_frame(table, path)  # formulas neutralised
     return path
 
