@@ -94,6 +94,20 @@ def test_flow_diagram_many_sources_are_summarised():
     assert "… and 19 more (n = 19)" in text and text.count("<br>") == 12
 
 
+def test_flow_diagram_cuts_long_file_names_to_fit_the_box():
+    """plotly does not wrap: a long export name (a WoS batch file) would run over the arrow."""
+    long_name = "scientopy_wos_tab_records4001-4071.txt"
+    rows = [("identification", "identified_source", "Records identified", f"/data/{long_name}", 71),
+            ("identification", "identified_source", "Records identified", "/data/a.ris", 5),
+            ("identification", "identified", "", "", 76), ("removed", "duplicates", "", "", 0),
+            ("removed", "not_readable", "", "", 0), ("screening", "screened", "", "", 76)]
+    fig = plot_prisma_flow(pd.DataFrame(rows, columns=["stage", "key", "label", "source", "n"]))
+    text = next(a.text for a in fig.layout.annotations if a.text.startswith("Records identified"))
+    lines = text.split("<br>")[1:]
+    assert lines == ["• scientopy_wos_…ds4001-4071.txt (n = 71)", "• a.ris (n = 5)"]
+    assert max(len(line) for line in lines) <= len("Records identified from databases (n = 76):")
+
+
 def test_flow_diagram_rejects_other_frames():
     with pytest.raises(ParameterError):
         plot_prisma_flow(pd.DataFrame({"x": [1]}))

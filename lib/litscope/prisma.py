@@ -141,6 +141,18 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _short_name(name: str, limit: int = 30) -> str:
+    """A file name cut in the middle, so its start and extension stay readable in a box.
+
+    >>> _short_name("scientopy_wos_tab_records4001-4071.txt")
+    'scientopy_wos_…ds4001-4071.txt'
+    """
+    if len(name) <= limit:
+        return name
+    head = (limit - 1) // 2
+    return name[:head] + "…" + name[len(name) - (limit - 1 - head):]
+
+
 def plot_prisma_flow(counts: pd.DataFrame):
     """A PRISMA 2020 flow diagram, drawn with plotly.
 
@@ -184,7 +196,8 @@ def plot_prisma_flow(counts: pd.DataFrame):
     sources = counts[counts["key"] == "identified_source"]
     files, ns = [str(s) for s in sources["source"]], [int(n) for n in sources["n"]]
     names = _display_names(files)
-    lines = [f"• {html.escape(_short(name))} (n = {n:,})" for name, n in zip(names, ns)]
+    # plotly does not wrap: a long file name is cut in the middle to fit its box
+    lines = [f"• {html.escape(_short_name(name))} (n = {n:,})" for name, n in zip(names, ns)]
     if len(lines) > MAX_SOURCES_SHOWN:
         rest = sum(ns[MAX_SOURCES_SHOWN - 1:])
         lines = lines[: MAX_SOURCES_SHOWN - 1] + [f"• … and {len(ns) - MAX_SOURCES_SHOWN + 1} more (n = {rest:,})"]
