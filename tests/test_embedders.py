@@ -202,7 +202,7 @@ def test_corrupt_or_stale_model_file_is_rebuilt(tmp_path, fake_distill, damage):
 def test_static_tokens_equal_the_fast_tokenizer(fixtures, tmp_path, fake_distill):
     import litscope
 
-    texts = paper_texts(litscope.load(fixtures / RIS_SAMPLE))
+    texts = paper_texts(litscope.load(fixtures / RIS_SAMPLE).papers)
     texts += ["", "naïve Café—“quoted” 5°C ±3 x²", "中文 and 日本語", "a\x00b\x7fc\td\ne",
               "x\x1cy\x85z\u2028w", "\u200bzero\u200bwidth", "x" * 150, " ".join(["word"] * 700)]
     e = StaticEmbedder(model_dir=tmp_path, progress=False)
@@ -226,7 +226,7 @@ def static_dir(tmp_path_factory):
 def abstracts():
     import litscope
 
-    df = litscope.load(Path(__file__).parent / "fixtures" / RIS_SAMPLE)
+    df = litscope.load(Path(__file__).parent / "fixtures" / RIS_SAMPLE).papers
     df = df[df["abstract"].fillna("").str.len() > 200].head(60).reset_index(drop=True)
     assert len(df) == 60
     return df

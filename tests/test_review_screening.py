@@ -8,6 +8,8 @@ counts are worked out here from the papers and the decisions, by rules written o
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import re
 import shutil
 
@@ -18,6 +20,8 @@ from litscope import pipeline, prisma, report
 from litscope.schema import normalize_title_key as key
 from litscope.screening import read_decisions
 
+FIXTURES = Path(__file__).parent / "fixtures"
+
 SLICE = "screening/kitchenham_2010_slice.csv"
 QUESTION = "systematic literature reviews in software engineering: tertiary study"
 FIRST_YEAR = 2005
@@ -26,7 +30,6 @@ EXCLUDED_WORD = "agile"
 
 @pytest.fixture(scope="module")
 def reviewed(tmp_path_factory, request):
-    from conftest import FIXTURES
 
     tmp = tmp_path_factory.mktemp("screening-review")
     raw = pd.read_csv(FIXTURES / SLICE, dtype=str, keep_default_na=False)
@@ -57,7 +60,6 @@ def test_papers_csv_has_the_relevance_and_its_rank(reviewed):
     assert (by_rank[:-1] >= by_rank[1:]).all()  # rank 1 is the most relevant
     # The ranking is about the question: the studies Kitchenham et al. included (the slice's labels,
     # which this review never saw) rank higher than the excluded ones on average.
-    from conftest import FIXTURES
 
     labels = pd.read_csv(FIXTURES / SLICE, dtype=str, keep_default_na=False)
     included = {key(t) for t in labels.loc[labels["label_included"] == "1", "title"]}
@@ -159,7 +161,6 @@ def test_decisions_file_is_written_back_with_new_papers_undecided(reviewed):
 def test_prior_labels_in_the_export_are_decisions(tmp_path):
     from litscope.screen import read_export_decisions
     from litscope.sources import load
-    from conftest import FIXTURES
 
     export = tmp_path / "slice.csv"
     shutil.copyfile(FIXTURES / SLICE, export)
@@ -171,7 +172,6 @@ def test_prior_labels_in_the_export_are_decisions(tmp_path):
 
 
 def test_scope_included_restricts_topics_and_syntheses_to_the_included_papers(tmp_path):
-    from conftest import FIXTURES
 
     export = tmp_path / "slice.csv"
     shutil.copyfile(FIXTURES / SLICE, export)  # its label column: 20 included records
@@ -209,7 +209,6 @@ def test_the_report_shows_the_sections_the_answer_and_the_complete_prisma_flow(t
 
     _, _, rows = reviewed
     export = tmp_path / "records.csv"
-    from conftest import FIXTURES
 
     pd.read_csv(FIXTURES / SLICE, dtype=str, keep_default_na=False).drop(columns=["label_included"]) \
         .to_csv(export, index=False)
@@ -259,7 +258,6 @@ def _figure_text(fig) -> str:
 @pytest.fixture(scope="module")
 def unscreened(tmp_path_factory):
     """The same export without its labels, no question, no criteria, no decisions: nothing screens it."""
-    from conftest import FIXTURES
 
     tmp = tmp_path_factory.mktemp("unscreened-review")
     export = tmp / "kitchenham_unlabelled.csv"

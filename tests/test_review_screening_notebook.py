@@ -9,6 +9,8 @@ papermill, in a new kernel, and a new session in this process both find the two 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import nbformat
 import pandas as pd
 import pytest
@@ -17,6 +19,8 @@ from litscope import paths
 from litscope.execute import _current_python_kernel_manager
 from litscope.screen import ScreenSession
 from litscope.screening import read_decisions
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 pytest.importorskip("ipywidgets")
 papermill = pytest.importorskip("papermill")
@@ -27,7 +31,6 @@ QUESTION = "systematic literature reviews in software engineering"
 
 @pytest.fixture
 def export(tmp_path):
-    from conftest import FIXTURES
 
     raw = pd.read_csv(FIXTURES / "screening" / "kitchenham_2010_slice.csv", dtype=str, keep_default_na=False)
     path = tmp_path / "records.csv"

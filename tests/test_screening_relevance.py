@@ -7,6 +7,8 @@ Cohen 2006 ADHD drug class review, 20 of them included in each.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -22,6 +24,8 @@ from litscope.screening.labels import read_label_column
 from litscope.screening.relevance import compute_lexical_scores, fuse_percentiles
 from litscope.sources import read
 
+FIXTURES = Path(__file__).parent / "fixtures"
+
 QUESTION = "Which systematic literature reviews have been published in software engineering?"
 ADHD_QUESTION = ("What is the comparative effectiveness and safety of drugs for attention deficit "
                  "hyperactivity disorder (ADHD)?")  # as in bench/screening_bench.py
@@ -29,7 +33,6 @@ ADHD_QUESTION = ("What is the comparative effectiveness and safety of drugs for 
 
 @pytest.fixture(scope="module")
 def kitchenham(request):
-    from conftest import FIXTURES
 
     path = FIXTURES / "screening" / "kitchenham_2010_slice.csv"
     papers = read(path).frame
@@ -141,7 +144,6 @@ def test_answer_without_abstracts_is_empty():
 
 
 def _read_slice(name):
-    from conftest import FIXTURES
 
     path = FIXTURES / "screening" / name
     papers = read(path).frame

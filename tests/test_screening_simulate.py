@@ -6,6 +6,8 @@ Fixture: tests/fixtures/screening/cohen2006_adhd_slice.csv (see PROVENANCE.txt t
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -19,12 +21,13 @@ from litscope.screening.active import estimate_remaining
 from litscope.screening.labels import read_label_column
 from litscope.sources import read
 
+FIXTURES = Path(__file__).parent / "fixtures"
+
 QUESTION = "What is the comparative effectiveness and safety of drugs for attention deficit hyperactivity disorder?"
 
 
 @pytest.fixture(scope="module")
 def adhd():
-    from conftest import FIXTURES
 
     path = FIXTURES / "screening" / "cohen2006_adhd_slice.csv"
     papers = read(path).frame

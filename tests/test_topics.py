@@ -93,7 +93,7 @@ def test_import_topics_does_not_load_torch():
 def sample(tmp_path_factory):
     from litscope.embed import Embedder, embed_papers
 
-    df = litscope.load(str(paths.sample_corpus()))
+    df = litscope.load(str(paths.sample_corpus())).papers
     cache = tmp_path_factory.mktemp("embeddings")  # never the user's cache
     embedder = Embedder(cache_dir=cache, progress=False)
     X = embed_papers(df, embedder=embedder)
@@ -190,7 +190,7 @@ def test_same_result_in_a_new_process(result, sample, tmp_path):
         from litscope import paths
         from litscope.embed import Embedder, embed_papers
         from litscope.topics import compute_topics
-        df = litscope.load(str(paths.sample_corpus()))
+        df = litscope.load(str(paths.sample_corpus())).papers
         e = Embedder(cache_dir={str(cache)!r}, progress=False)
         r = compute_topics(df, embed_papers(df, embedder=e), seed=42, embedder=e, progress=False)
         print(json.dumps({{"assign": {{k: int(v) for k, v in zip(r.papers["id"], r.papers["topic"])}},
@@ -398,7 +398,7 @@ def test_topics_after_a_bigger_review_cached_the_vectors(result, sample, fixture
     from litscope.topics import compute_topics
 
     df, X_fresh, _, _ = sample
-    extra = litscope.load(str(fixtures / "arxiv_atom" / "q_testing_s0_m100_cfe7536492ca.atom.xml"))
+    extra = litscope.load(str(fixtures / "arxiv_atom" / "q_testing_s0_m100_cfe7536492ca.atom.xml")).papers
     bigger = pd.concat([extra, df], ignore_index=True)
     embedder = Embedder(cache_dir=tmp_path / "cache", progress=False)
     embed_papers(bigger, embedder=embedder)  # the bigger review fills the cache
