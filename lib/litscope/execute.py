@@ -127,6 +127,15 @@ def _current_python_kernel_manager() -> type:
                 self._kernel_spec = KernelSpec(resource_dir=RESOURCES, **spec)
             return self._kernel_spec
 
+        async def _async_interrupt_kernel(self) -> None:  # type: ignore[override]
+            # jupyter_client interrupts the kernel before every shutdown; an idle kernel (after
+            # the last cell, or a failed one) then logs "KeyboardInterrupt caught in kernel"
+            # on the user's terminal. Shutting down needs no interrupt: the shutdown request,
+            # then SIGTERM/SIGKILL, follow. A timeout's interrupt (not shutting down) still goes.
+            if self.shutting_down:
+                return
+            await super()._async_interrupt_kernel()
+
         async def _async_launch_kernel(self, kernel_cmd, **kw):  # type: ignore[override]
             await super()._async_launch_kernel(kernel_cmd, **kw)
             # The kernel leads its own process group, out of reach of a terminal's Ctrl-C:
