@@ -80,6 +80,37 @@ def test_compute_topics_checks_shapes():
         compute_topics(df, np.zeros((2, 4)), granularity="huge")
 
 
+def test_topic_settings_record_every_argument_of_the_signature():
+    """Issue 9: the recorded settings are compute_topics' arguments (settings_of), then derived ones."""
+    import inspect
+
+    from sklearn.cluster import KMeans
+
+    from litscope.stagecache import settings_of, stable_repr
+    from litscope.topics import NOT_SETTINGS, compute_topics, topic_settings
+
+    df = pd.DataFrame({"id": [str(i) for i in range(120)]})
+    default = topic_settings(df)
+    arguments = [p for p in inspect.signature(compute_topics).parameters if p not in NOT_SETTINGS]
+    assert list(default)[:len(arguments)] == arguments  # every argument first, in signature order
+    assert default["seed"] == 42 and default["umap_model"] is None and default["n_papers"] == 120
+    assert default["min_topic_size"] == 5 and default["merge_threshold"] == 0.9  # resolved in place
+    model = KMeans(n_clusters=3, random_state=0)
+    given = dict(seed=7, n_topics=3, cluster_model=model, outlier_threshold=0.5, progress=False)
+    chosen = topic_settings(df, None, **given)
+    read = settings_of(compute_topics, df, None, **given, exclude=NOT_SETTINGS)
+    resolved = {"min_topic_size", "outlier_threshold", "merge_threshold"}
+    assert {k: chosen[k] for k in read if k not in resolved} == {k: v for k, v in read.items() if k not in resolved}
+    assert chosen["seed"] == 7 and chosen["n_topics"] == 3 and chosen["outlier_threshold"] == 0.5
+    assert chosen["cluster_model"] == stable_repr(model) and chosen["clustering"] == "kmeans"
+    assert chosen["hdbscan"] is None and chosen["merge_threshold"] is None  # replaced by k-means
+    assert chosen["umap_2d"]["random_state"] == 7 and chosen["umap"]["random_state"] == 7
+    assert {k for k in default if default[k] != chosen[k]} == {
+        "seed", "n_topics", "cluster_model", "outlier_threshold", "merge_threshold", "clustering",
+        "umap", "hdbscan", "umap_2d"}
+    assert "progress" not in chosen and "embedder" not in chosen and "cache" not in chosen
+
+
 def test_import_topics_does_not_load_torch():
     code = "import sys, litscope.topics; print('torch' in sys.modules, 'bertopic' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -170,6 +201,34 @@ def test_sample_topics_frames(result):
     assert result.params["seed"] == 42 and "umap" in result.params
 
 
+def _recorded_findings() -> set[str]:
+    """The names of every value a step of the topic model returns for the record."""
+    from dataclasses import fields
+
+    from litscope.topics.assemble import Assembly
+    from litscope.topics.fit import FitFindings
+    from litscope.topics.refine import Refinement
+
+    return {f.name for cls in (FitFindings, Refinement, Assembly) for f in fields(cls)
+            if f.metadata.get("recorded", True)}
+
+
+@pytest.mark.slow
+def test_sample_params_are_the_settings_then_what_the_steps_found(result, sample):
+    """Issue 9: params hold the call's settings, the timings and the steps' returned findings, nothing else."""
+    from litscope.topics import topic_settings
+
+    df, X, embedder, _ = sample
+    settings = topic_settings(df, X, seed=42, embedder=embedder, progress=False)
+    assert list(result.params)[:len(settings)] == list(settings)
+    assert {k: result.params[k] for k in settings} == settings
+    assert set(result.params) - set(settings) == _recorded_findings() | {"timings"}  # no key added on the way
+    assert list(result.params["timings"]) == ["knn", "umap", "cluster", "fit", "key_phrases", "labels", "map"]
+    assert result.params["k"] == result.n_topics and result.params["n_parents"] == len(result.parents)
+    assert result.params["unassigned_share"] == result.unassigned_share
+    assert result.params["embedding_model"] == embedder.model_name
+
+
 @pytest.mark.slow
 def test_same_result_whatever_the_row_order(result, sample):
     from litscope.topics import compute_topics
@@ -202,12 +261,16 @@ def test_same_result_in_a_new_process(result, sample, tmp_path):
 
 @pytest.mark.slow
 def test_n_topics_is_honoured(sample):
-    from litscope.topics import compute_topics
+    from litscope.topics import compute_topics, topic_settings
 
     df, X, embedder, _ = sample
     res = compute_topics(df, X, n_topics=4, embedder=embedder, progress=False)
     assert res.n_topics == 4 and res.params["clustering"] == "kmeans"
     assert (res.papers["topic"] >= 0).all()
+    settings = topic_settings(df, X, n_topics=4, embedder=embedder)
+    assert {k: res.params[k] for k in settings} == settings and settings["n_topics"] == 4
+    assert set(res.params) - set(settings) == {"timings", "n_clusters_found", "noise_share_before_reduction",
+                                               "k", "n_parents", "unassigned_share"}  # no merge, no refinement
 
 
 @pytest.mark.slow
@@ -233,7 +296,7 @@ def _blob(rng, centre, n, spread=0.15):
 
 
 def test_unrelated_papers_stay_unassigned_and_close_ones_join():
-    from litscope.topics import refine_assignments
+    from litscope.topics import compute_refinement, refine_assignments
 
     rng = np.random.default_rng(0)
     dim = 32
@@ -241,12 +304,14 @@ def test_unrelated_papers_stay_unassigned_and_close_ones_join():
     unrelated = [np.eye(dim)[5 + i] for i in range(3)]  # orthogonal to both groups
     X = _unit(np.vstack([_blob(rng, a, 20), _blob(rng, b, 20), _blob(rng, a, 2), unrelated]))
     labels = np.array([0] * 20 + [1] * 20 + [-1] * 5)
-    params = {}
-    out = refine_assignments(X, labels, min_size=5, params=params)
+    refined = compute_refinement(X, labels, min_size=5)
+    out = refined.labels
     assert out[40:42].tolist() == [0, 0]  # noise papers as close as members join their group
     assert out[42:].tolist() == [-1, -1, -1]  # unrelated ones are not dumped into a topic
     assert out[:40].tolist() == labels[:40].tolist()
-    assert params["outlier_threshold_used"] >= 0.35 and params["split_topics"] == []
+    assert refined.outlier_threshold_used >= 0.35 and refined.split_topics == []
+    assert refined.joined_below_threshold == 0 and refined.split_left == []
+    assert refine_assignments(X, labels, min_size=5).tolist() == out.tolist()
     assert labels[40:].tolist() == [-1] * 5  # input not changed
 
 
@@ -263,7 +328,7 @@ def test_unassigned_share_is_capped():
 
 
 def test_a_mixed_topic_is_split():
-    from litscope.topics import refine_assignments, topic_coherence
+    from litscope.topics import compute_refinement, topic_coherence
 
     rng = np.random.default_rng(2)
     dim = 32
@@ -273,9 +338,10 @@ def test_a_mixed_topic_is_split():
     X = _unit(np.vstack(coherent + mixed))
     labels = np.repeat([0, 1, 2, 3], 8).tolist() + [4] * 18
     labels = np.array(labels)
-    params = {}
-    out = refine_assignments(X, labels, min_size=5, threshold=0.6, params=params)
-    assert len(params["split_topics"]) == 1 and params["split_topics"][0]["topic"] == 4
+    refined = compute_refinement(X, labels, min_size=5, threshold=0.6)
+    out = refined.labels
+    assert len(refined.split_topics) == 1 and refined.split_topics[0]["topic"] == 4
+    assert refined.split_topics[0]["left_out"] == 2 and sorted(refined.split_left) == [48, 49]
     first, second = set(out[32:40].tolist()), set(out[40:48].tolist())
     assert len(first) == 1 and len(second) == 1 and first != second and -1 not in first | second
     assert out[48:].tolist() == [-1, -1]  # the strays do not belong to either part

@@ -38,6 +38,11 @@ Pipeline (every step can be swapped through a keyword argument):
 8. parents: topic centroids are clustered (Ward linkage on unit vectors) into about
    ``sqrt(k)`` broad themes, labelled the same way.
 
+The result records what determined it (:attr:`TopicResult.params`): the call's
+settings read from :func:`compute_topics`' signature with the derived ones
+(:func:`topic_settings`), then the steps' timings and what each step found,
+returned by the step (:class:`Refinement`, ...) rather than written into a shared dict.
+
 Confidence of a paper's assignment: the softmax, at temperature
 :data:`CONFIDENCE_TEMPERATURE`, of its cosine similarities to every topic
 centroid, read at its own topic (1 = clearly closer to its topic than to any
@@ -55,16 +60,17 @@ Examples
 
 from __future__ import annotations
 
-from .compute import compute_topics, compute_topics_cached, topics_cache_key
+from .compute import NOT_SETTINGS, compute_topics, compute_topics_cached, topic_settings, topics_cache_key
 from .fit import PhraseAnalyzer, default_vectorizer
 from .graph import KNN_DISTANCE_STEP, knn_graph
 from .labels import tidy_label, word_spread
-from .refine import refine_assignments, topic_coherence
+from .refine import Refinement, compute_refinement, refine_assignments, topic_coherence
 from .result import TopicResult
 from .settings import CONFIDENCE_TEMPERATURE, GRANULARITY, default_settings
 from .vocabulary import ACADEMIC_STOP_WORDS, english_stop_words, stop_words
 
-__all__ = ["TopicResult", "compute_topics", "compute_topics_cached", "topics_cache_key", "knn_graph",
+__all__ = ["TopicResult", "compute_topics", "compute_topics_cached", "topics_cache_key", "topic_settings",
+           "NOT_SETTINGS", "knn_graph", "Refinement", "compute_refinement",
            "default_settings", "default_vectorizer", "stop_words", "english_stop_words",
            "tidy_label", "word_spread", "refine_assignments", "topic_coherence", "PhraseAnalyzer",
            "ACADEMIC_STOP_WORDS", "CONFIDENCE_TEMPERATURE", "GRANULARITY", "KNN_DISTANCE_STEP"]

@@ -5,13 +5,14 @@ from __future__ import annotations
 import math
 import time
 from collections import Counter
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from .._memory import release_freed_memory
 from .fit import _key_phrases
-from .graph import _map_2d, _map_epochs
+from .graph import _map_2d
 from .label_choice import _choose_labels, _tidy_phrases
 from .labels import _WORD, _case_map, word_spread
 from .refine import _centroids
@@ -21,12 +22,40 @@ from .vocabulary import stop_words
 from .word_index import WordIndex
 
 
+@dataclass
+class Assembly:
+    """What assembling the topics found (recorded in :attr:`TopicResult.params`).
+
+    Attributes
+    ----------
+    k : int
+        Topics.
+    n_parents : int
+        Parent themes.
+    unassigned_share : float
+        Share of papers without a topic.
+    timings : dict
+        Seconds of the ``key_phrases``, ``labels`` and ``map`` steps.
+    """
+
+    k: int
+    n_parents: int
+    unassigned_share: float
+    timings: dict[str, float] = field(default_factory=dict, metadata={"recorded": False})
+
+
 def _assemble(labels, model, X, ids, titles, texts, order, n, *, seed, representation_model,
-              vectorizer_model, embedder, params, settings, n_topics, progress, knn=None):
+              vectorizer_model, embedder, settings, n_topics, progress, knn=None,
+              outlier_threshold_used=None, split_left=()) -> tuple[TopicResult, Assembly]:
+    """The result's frames (``params`` left empty) and what assembling them found.
+
+    ``outlier_threshold_used`` and ``split_left`` (rows left over by a split) explain
+    why a paper stayed unassigned.
+    """
     stops = stop_words()
     old_ids = sorted(set(labels.tolist()) - {-1})
     # Key phrases (needs a fitted BERTopic; the one-topic shortcut uses c-TF-IDF-free words).
-    timings = params.setdefault("timings", {})
+    timings: dict[str, float] = {}
     t0 = time.perf_counter()
     if model and old_ids:
         phrases = _key_phrases(texts, labels, seed=seed, representation_model=representation_model,
@@ -152,13 +181,13 @@ def _assemble(labels, model, X, ids, titles, texts, order, n, *, seed, represent
                               columns=pd.Index(range(k), name="topic"))
 
     un_rows = []
-    split_left = set(params.pop("_split_left", []))
+    split_left = set(split_left)
     for i in np.flatnonzero(new_labels == -1):
         if k:
             best_old = int(np.argmax(sim_all[i]))
             best_new = new_of_old[old_ids[best_old]]
             best_sim = float(sim_all[i, best_old])
-            used = params.get("outlier_threshold_used", settings["outlier_threshold"])
+            used = outlier_threshold_used
             reason = (f"no topic close enough: nearest is {best_new} '{label_of[best_new]}' "
                       f"at cosine {best_sim:.2f}" + (f" < {used:.2f}" if used is not None else ""))
             if i in split_left:
@@ -174,10 +203,7 @@ def _assemble(labels, model, X, ids, titles, texts, order, n, *, seed, represent
         unassigned = unassigned.assign(_o=unassigned["id"].map(pos_in)).sort_values("_o", kind="stable") \
             .drop(columns="_o").reset_index(drop=True)
 
-    params.update({"k": k, "n_parents": len(pgroups),
-                   "unassigned_share": float((new_labels == -1).mean()) if n else 0.0,
-                   "umap_2d": {"n_neighbors": min(settings["umap"]["n_neighbors"], max(2, n - 1)),
-                               "n_components": 2, "min_dist": 0.1, "metric": "cosine",
-                               "n_epochs": _map_epochs(n), "random_state": seed}})
+    found = Assembly(k=k, n_parents=len(pgroups),
+                     unassigned_share=float((new_labels == -1).mean()) if n else 0.0, timings=timings)
     return TopicResult(papers=papers, topics=topics, parents=parents, similarity=similarity,
-                       unassigned=unassigned, params=params)
+                       unassigned=unassigned), found

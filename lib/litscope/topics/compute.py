@@ -1,4 +1,5 @@
-""":func:`compute_topics`: the topic step read as its list of stages, and its stage-cache key."""
+""":func:`compute_topics`: the topic step read as its list of stages, the settings it records
+(:func:`topic_settings`) and its stage-cache key."""
 
 from __future__ import annotations
 
@@ -13,9 +14,13 @@ from .._memory import release_freed_memory
 from .._optional import import_optional
 from .assemble import _assemble
 from .fit import _fit
-from .graph import KNN_DISTANCE_STEP, knn_graph
-from .result import TopicResult
+from .graph import KNN_DISTANCE_STEP, knn_graph, map_settings
+from .result import TopicResult, recorded
 from .settings import CONFIDENCE_TEMPERATURE, GRANULARITY, default_settings
+
+#: Arguments of :func:`compute_topics` that are not settings: the data, and what changes how
+#: the result is computed but not the result (the embedder counts by its model name).
+NOT_SETTINGS = ("df", "embeddings", "embedder", "progress", "cache")
 
 
 def _empty_result(params: dict) -> TopicResult:
@@ -78,7 +83,10 @@ def compute_topics(df: pd.DataFrame, embeddings: np.ndarray, *, seed: int = 42,
     Returns
     -------
     TopicResult
+        Its ``params`` are :func:`topic_settings` of this call, then ``timings`` and what
+        the steps found.
     """
+    call = dict(locals())  # every argument of this call: the settings are read from it
     if granularity not in GRANULARITY:
         raise ParameterError(f"granularity must be one of {sorted(GRANULARITY)}, got {granularity!r}")
     emb = np.asarray(embeddings, dtype=np.float32)
@@ -87,18 +95,10 @@ def compute_topics(df: pd.DataFrame, embeddings: np.ndarray, *, seed: int = 42,
     if n_topics is not None and (int(n_topics) < 1 or int(n_topics) > max(1, len(df))):
         raise ParameterError(f"n_topics must be between 1 and the number of papers ({len(df)}), got {n_topics}")
     if cache is not None and getattr(cache, "enabled", False):
-        key = topics_cache_key(cache, df, emb, seed=seed, n_topics=n_topics, granularity=granularity,
-                               min_topic_size=min_topic_size, umap_model=umap_model,
-                               cluster_model=cluster_model, vectorizer_model=vectorizer_model,
-                               representation_model=representation_model, embedder=embedder,
-                               outlier_threshold=outlier_threshold, merge_threshold=merge_threshold)
+        arguments = {k: v for k, v in call.items() if k not in ("df", "embeddings", "cache")}
+        key = topics_cache_key(cache, df, emb, **arguments)
         if key is not None:
-            return cache.get_or_compute("topics", key, lambda: compute_topics(
-                df, emb, seed=seed, n_topics=n_topics, granularity=granularity,
-                min_topic_size=min_topic_size, umap_model=umap_model, cluster_model=cluster_model,
-                vectorizer_model=vectorizer_model, representation_model=representation_model,
-                embedder=embedder, outlier_threshold=outlier_threshold,
-                merge_threshold=merge_threshold, progress=progress, cache=None))
+            return cache.get_or_compute("topics", key, lambda: compute_topics(df, emb, **arguments))
     from .._numba import cache_compiled, configure_cache
 
     configure_cache()  # before numba is imported by UMAP / pynndescent
@@ -109,31 +109,13 @@ def compute_topics(df: pd.DataFrame, embeddings: np.ndarray, *, seed: int = 42,
     from ..embed import Embedder, paper_texts, text_hash
 
     n = len(df)
-    settings = default_settings(n, granularity=granularity, min_topic_size=min_topic_size, seed=seed)
-    if outlier_threshold is not None:
-        settings["outlier_threshold"] = float(outlier_threshold)
-    if merge_threshold is not None:
-        settings["merge_threshold"] = float(merge_threshold)
+    settings = _model_settings(n, granularity=granularity, min_topic_size=min_topic_size, seed=seed,
+                               outlier_threshold=outlier_threshold, merge_threshold=merge_threshold)
     embedder = embedder or Embedder(progress=progress)
-    params: dict[str, Any] = {
-        "seed": seed, "n_papers": n, "n_topics": n_topics, "granularity": granularity,
-        "min_topic_size": settings["hdbscan"]["min_cluster_size"],
-        "clustering": "kmeans" if n_topics is not None else "hdbscan",
-        "umap": settings["umap"] if umap_model is None else repr(umap_model),
-        "hdbscan": settings["hdbscan"] if (cluster_model is None and n_topics is None) else None,
-        "cluster_model": repr(cluster_model) if cluster_model is not None else None,
-        "vectorizer_model": repr(vectorizer_model) if vectorizer_model is not None else None,
-        "representation_model": repr(representation_model) if representation_model is not None else None,
-        "outlier_threshold": settings["outlier_threshold"],
-        "merge_threshold": None if n_topics is not None else settings["merge_threshold"],
-        "confidence_temperature": CONFIDENCE_TEMPERATURE,
-        "knn_distance_step": KNN_DISTANCE_STEP,
-        "embedding_model": getattr(embedder, "model_name", repr(embedder)),
-    }
+    recorded_settings = topic_settings(**{**call, "embedder": embedder})
 
     if n == 0:
-        params.update({"k": 0, "n_parents": 0, "unassigned_share": 0.0})
-        return _empty_result(params)
+        return _empty_result({**recorded_settings, "k": 0, "n_parents": 0, "unassigned_share": 0.0})
 
     ids_in = df["id"].astype(str).tolist() if "id" in df else [str(i) for i in range(n)]
     texts_in = paper_texts(df)
@@ -153,24 +135,109 @@ def compute_topics(df: pd.DataFrame, embeddings: np.ndarray, *, seed: int = 42,
     t0 = time.perf_counter()
     knn = knn_graph(X, min(settings["umap"]["n_neighbors"], n - 1)) if n >= 8 else None
     release_freed_memory()
-    params.setdefault("timings", {})["knn"] = round(time.perf_counter() - t0, 2)
+    timings = {"knn": round(time.perf_counter() - t0, 2)}
+    refinement = None
     if n < 3 or (n_topics is None and n < 2 * settings["hdbscan"]["min_cluster_size"]):
         labels = np.zeros(n, dtype=int)  # too few papers to split: one topic
-        params["note"] = "too few papers to split into topics; all in one topic"
-        model = False
+        found: dict[str, Any] = {"note": "too few papers to split into topics; all in one topic"}
+        fitted = False
     else:
         t0 = time.perf_counter()
-        labels, model = _fit(texts, X, settings, seed=seed, n_topics=n_topics, umap_model=umap_model,
-                             cluster_model=cluster_model, vectorizer_model=vectorizer_model,
-                             embedder=embedder, params=params, progress=progress, knn=knn)
-        params.setdefault("timings", {})["fit"] = round(time.perf_counter() - t0, 2)
-    result = _assemble(labels, model, X, ids, titles, texts, order, n, seed=seed,
-                       representation_model=representation_model, vectorizer_model=vectorizer_model,
-                       embedder=embedder, params=params, settings=settings, n_topics=n_topics,
-                       progress=progress, knn=knn)
+        labels, fit = _fit(texts, X, settings, seed=seed, n_topics=n_topics, umap_model=umap_model,
+                           cluster_model=cluster_model, vectorizer_model=vectorizer_model,
+                           embedder=embedder, progress=progress, knn=knn)
+        timings.update(fit.timings)
+        timings["fit"] = round(time.perf_counter() - t0, 2)
+        found, fitted, refinement = fit.found(), True, fit.refinement
+    used = getattr(refinement, "outlier_threshold_used", None)
+    result, assembly = _assemble(
+        labels, fitted, X, ids, titles, texts, order, n, seed=seed,
+        representation_model=representation_model, vectorizer_model=vectorizer_model,
+        embedder=embedder, settings=settings, n_topics=n_topics, progress=progress, knn=knn,
+        outlier_threshold_used=used if used is not None else settings["outlier_threshold"],
+        split_left=refinement.split_left if refinement is not None else ())
     del X, knn, texts
+    timings.update(assembly.timings)
+    # The one place the record is put together: settings, timings, then what each step found.
+    result.params = {**recorded_settings, "timings": timings, **found, **recorded(assembly)}
     release_freed_memory()  # the step's peak would otherwise stay resident for the whole review
     return result
+
+
+def _model_settings(n: int, *, granularity: str, min_topic_size: int | None, seed: int,
+                    outlier_threshold: float | None, merge_threshold: float | None) -> dict[str, Any]:
+    """:func:`default_settings` for ``n`` papers with the thresholds a call gives."""
+    settings = default_settings(n, granularity=granularity, min_topic_size=min_topic_size, seed=seed)
+    if outlier_threshold is not None:
+        settings["outlier_threshold"] = float(outlier_threshold)
+    if merge_threshold is not None:
+        settings["merge_threshold"] = float(merge_threshold)
+    return settings
+
+
+def topic_settings(df: pd.DataFrame, embeddings: Any = None, **arguments: Any) -> dict[str, Any]:
+    """The settings :func:`compute_topics` runs with for these arguments, as its result records them.
+
+    Every argument of :func:`compute_topics` but :data:`NOT_SETTINGS`, read from
+    its signature (:func:`litscope.stagecache.settings_of`: a missing argument
+    takes its default, a model counts by :func:`~litscope.stagecache.stable_repr`),
+    where ``min_topic_size``, ``outlier_threshold`` and ``merge_threshold`` hold the
+    values used (derived from the corpus size when not given; no merge threshold
+    with ``n_topics``); then the derived settings: ``n_papers``, ``clustering``,
+    ``umap`` and ``hdbscan`` (the steps' settings, ``None`` when a model argument
+    or ``n_topics`` replaces the step), ``umap_2d`` (the map),
+    ``confidence_temperature``, ``knn_distance_step`` and ``embedding_model``.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The records (only their number is read).
+    embeddings : numpy.ndarray, optional
+        Not read (accepted so the arguments of a call can be passed as they are).
+    **arguments
+        Keyword arguments of :func:`compute_topics`.
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> s = topic_settings(pd.DataFrame({"id": range(91)}), seed=7, granularity="finer")
+    >>> s["seed"], s["granularity"], s["min_topic_size"], s["merge_threshold"], s["clustering"]
+    (7, 'finer', 3, 0.95, 'hdbscan')
+    >>> s["umap_model"], s["umap"]["n_neighbors"], s["embedding_model"]
+    (None, 10, 'all-MiniLM-L6-v2')
+    """
+    from ..stagecache import settings_of
+
+    given = settings_of(compute_topics, df, embeddings, **arguments, exclude=NOT_SETTINGS)
+    n = len(df)
+    model = _model_settings(n, granularity=given["granularity"], min_topic_size=given["min_topic_size"],
+                            seed=given["seed"], outlier_threshold=given["outlier_threshold"],
+                            merge_threshold=given["merge_threshold"])
+    kmeans = given["n_topics"] is not None
+    embedder = arguments.get("embedder")
+    if embedder is None:
+        from ..embed import DEFAULT_MODEL
+
+        embedding_model = DEFAULT_MODEL
+    else:
+        embedding_model = getattr(embedder, "model_name", repr(embedder))
+    derived = {
+        "min_topic_size": model["hdbscan"]["min_cluster_size"],
+        "outlier_threshold": model["outlier_threshold"],
+        "merge_threshold": None if kmeans else model["merge_threshold"],
+        "n_papers": n,
+        "clustering": "kmeans" if kmeans else "hdbscan",
+        "umap": model["umap"] if given["umap_model"] is None else None,
+        "hdbscan": model["hdbscan"] if (given["cluster_model"] is None and not kmeans) else None,
+        "umap_2d": map_settings(n, n_neighbors=model["umap"]["n_neighbors"], seed=given["seed"]),
+        "confidence_temperature": CONFIDENCE_TEMPERATURE,
+        "knn_distance_step": KNN_DISTANCE_STEP,
+        "embedding_model": embedding_model,
+    }
+    return {**given, **derived}  # a derived value replaces its argument in place
 
 
 #: UMAP modules whose numba functions are compiled once and then loaded from disk.
@@ -217,8 +284,7 @@ def topics_cache_key(cache: Any, df: pd.DataFrame, embeddings: np.ndarray, **set
     if settings.get("representation_model") is not None:
         return None
     embedder = settings.get("embedder")
-    keyed = settings_of(compute_topics, df, embeddings, **settings,
-                        exclude=("df", "embeddings", "embedder", "progress", "cache"))
+    keyed = settings_of(compute_topics, df, embeddings, **settings, exclude=NOT_SETTINGS)
     from ..embed import DEFAULT_MODEL
 
     keyed["embedding_model"] = getattr(embedder, "model_name", None) if embedder is not None else DEFAULT_MODEL

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 import numpy as np
 
 from .._memory import release_freed_memory
-from .refine import _centroids, refine_assignments
+from .refine import Refinement, _centroids, compute_refinement
+from .result import recorded
 from .vocabulary import stop_words
 
 
@@ -109,9 +111,39 @@ def _by_frequency(labels: np.ndarray) -> np.ndarray:
     return mapping[labels]
 
 
+@dataclass
+class FitFindings:
+    """What the model fit found (recorded in :attr:`TopicResult.params` by :meth:`found`).
+
+    Attributes
+    ----------
+    n_clusters_found : int
+        Clusters before merging and refinement.
+    noise_share_before_reduction : float
+        Share of papers the clustering left as noise.
+    merged_topics : list of list of int or None
+        Groups of near-duplicate topics merged (``None``: no merge step, with ``n_topics``
+        or a single cluster).
+    refinement : Refinement or None
+        Splits and outlier placement (``None`` with ``n_topics``).
+    timings : dict
+        Seconds of the ``umap`` and ``cluster`` steps.
+    """
+
+    n_clusters_found: int
+    noise_share_before_reduction: float
+    merged_topics: list[list[int]] | None = None
+    refinement: Refinement | None = field(default=None, metadata={"recorded": False})
+    timings: dict[str, float] = field(default_factory=dict, metadata={"recorded": False})
+
+    def found(self) -> dict[str, Any]:
+        """The found values, then the refinement's, in the order the steps ran."""
+        return {**recorded(self), **(recorded(self.refinement) if self.refinement is not None else {})}
+
+
 def _fit(texts, X, settings, *, seed, n_topics, umap_model, cluster_model, vectorizer_model,
-         embedder, params, progress, knn=None):
-    """UMAP + clustering + merge + outlier reduction; returns the labels and whether a model was fitted.
+         embedder, progress, knn=None) -> tuple[np.ndarray, FitFindings]:
+    """UMAP + clustering + merge + outlier reduction; returns the labels and what the fit found.
 
     The steps BERTopic's ``fit_transform`` runs (reduce, cluster, number topics by
     size), without its c-TF-IDF passes: key phrases are extracted once, for the
@@ -140,7 +172,7 @@ def _fit(texts, X, settings, *, seed, n_topics, umap_model, cluster_model, vecto
             # core distances in this process: hdbscan's default (4 jobs) forks worker processes
             # above 16,384 papers, each holding a quarter of an n x min_samples neighbour table
             cluster_model = HDBSCAN(**settings["hdbscan"], prediction_data=False, core_dist_n_jobs=1)
-    timings = params.setdefault("timings", {})
+    timings: dict[str, float] = {}
     t0 = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -155,40 +187,41 @@ def _fit(texts, X, settings, *, seed, n_topics, umap_model, cluster_model, vecto
     timings["cluster"] = round(time.perf_counter() - t0, 2)
     del cluster_model, found, reduced
     release_freed_memory()  # each step's peak would otherwise stay under the next one
-    params["n_clusters_found"] = int(len(set(labels.tolist()) - {-1}))
-    params["noise_share_before_reduction"] = float((labels == -1).mean())
+    findings = FitFindings(n_clusters_found=int(len(set(labels.tolist()) - {-1})),
+                           noise_share_before_reduction=float((labels == -1).mean()), timings=timings)
+    if n_topics is not None:
+        return labels, findings
 
     # Merge near-duplicate topics (union of pairs above the threshold).
-    if n_topics is None:
-        ids = sorted(set(labels) - {-1})
-        if len(ids) > 1:
-            C = _centroids(X, labels, ids)
-            S = C @ C.T
-            parent = list(range(len(ids)))
+    ids = sorted(set(labels) - {-1})
+    if len(ids) > 1:
+        C = _centroids(X, labels, ids)
+        S = C @ C.T
+        parent = list(range(len(ids)))
 
-            def find(a):
-                while parent[a] != a:
-                    parent[a] = parent[parent[a]]
-                    a = parent[a]
-                return a
+        def find(a):
+            while parent[a] != a:
+                parent[a] = parent[parent[a]]
+                a = parent[a]
+            return a
 
-            for a in range(len(ids)):
-                for b in range(a + 1, len(ids)):
-                    if S[a, b] > settings["merge_threshold"]:
-                        parent[find(b)] = find(a)
-            groups: dict[int, list[int]] = {}
-            for a in range(len(ids)):
-                groups.setdefault(find(a), []).append(ids[a])
-            to_merge = [g for g in groups.values() if len(g) > 1]
-            params["merged_topics"] = [list(map(int, g)) for g in to_merge]
-            if to_merge:
-                into = {t: min(g) for g in to_merge for t in g}
-                labels = _by_frequency(np.array([into.get(t, t) for t in labels.tolist()], dtype=int))
-        # Mixed topics are split, then outliers join a topic only when close enough to its centroid.
-        labels = refine_assignments(X, labels, min_size=settings["hdbscan"]["min_cluster_size"],
-                                    threshold=settings["outlier_threshold"],
-                                    floor=settings["outlier_floor"], max_unassigned=settings["max_unassigned"], params=params)
-    return labels, True
+        for a in range(len(ids)):
+            for b in range(a + 1, len(ids)):
+                if S[a, b] > settings["merge_threshold"]:
+                    parent[find(b)] = find(a)
+        groups: dict[int, list[int]] = {}
+        for a in range(len(ids)):
+            groups.setdefault(find(a), []).append(ids[a])
+        to_merge = [g for g in groups.values() if len(g) > 1]
+        findings.merged_topics = [list(map(int, g)) for g in to_merge]
+        if to_merge:
+            into = {t: min(g) for g in to_merge for t in g}
+            labels = _by_frequency(np.array([into.get(t, t) for t in labels.tolist()], dtype=int))
+    # Mixed topics are split, then outliers join a topic only when close enough to its centroid.
+    findings.refinement = compute_refinement(
+        X, labels, min_size=settings["hdbscan"]["min_cluster_size"], threshold=settings["outlier_threshold"],
+        floor=settings["outlier_floor"], max_unassigned=settings["max_unassigned"])
+    return findings.refinement.labels, findings
 
 
 def _key_phrases(texts, labels, *, seed, representation_model, vectorizer_model, n, progress, embedder):

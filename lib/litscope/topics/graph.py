@@ -86,14 +86,25 @@ def _map_2d(X: np.ndarray, *, seed: int, n_neighbors: int,
 
     from umap import UMAP
 
-    k = min(n_neighbors, n - 1)
+    settings = map_settings(n, n_neighbors=n_neighbors, seed=seed)
     extra = {}
-    if knn is not None and knn[0].shape[1] == k:
+    if knn is not None and knn[0].shape[1] == settings["n_neighbors"]:
         extra["precomputed_knn"] = (knn[0].copy(), knn[1].copy())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return UMAP(n_neighbors=k, n_components=2, min_dist=0.1, metric="cosine", n_epochs=_map_epochs(n),
-                    random_state=seed, n_jobs=1, low_memory=False, **extra).fit_transform(X)
+        return UMAP(**settings, n_jobs=1, low_memory=False, **extra).fit_transform(X)
+
+
+def map_settings(n: int, *, n_neighbors: int, seed: int) -> dict:
+    """The 2-D map's UMAP settings for ``n`` papers (below 8 papers the map is a PCA instead).
+
+    Examples
+    --------
+    >>> map_settings(91, n_neighbors=10, seed=42)
+    {'n_neighbors': 10, 'n_components': 2, 'min_dist': 0.1, 'metric': 'cosine', 'n_epochs': None, 'random_state': 42}
+    """
+    return {"n_neighbors": min(n_neighbors, max(2, n - 1)), "n_components": 2, "min_dist": 0.1,
+            "metric": "cosine", "n_epochs": _map_epochs(n), "random_state": seed}
 
 
 def _map_epochs(n: int) -> int | None:

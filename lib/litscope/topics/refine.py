@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
@@ -96,10 +97,63 @@ def _nearest_part(Xm: np.ndarray, Xs: np.ndarray, cut_s: np.ndarray) -> np.ndarr
     return parts[np.argmax(Xm @ centroids.T, axis=1)]
 
 
+@dataclass
+class Refinement:
+    """What :func:`compute_refinement` did: the new labels and what it found on the way.
+
+    The found values (``None`` when the step did not run: no topic to refine) are
+    recorded in :attr:`TopicResult.params <litscope.topics.TopicResult.params>`
+    by :func:`litscope.topics.result.recorded`; ``labels`` and ``split_left`` are not.
+
+    Attributes
+    ----------
+    labels : numpy.ndarray
+        The refined topic of each paper (``-1`` = unassigned).
+    topic_coherence_median : float or None
+        Median coherence of the topics before the splits.
+    split_topics : list of dict or None
+        One entry per split: ``topic``, ``coherence``, ``into`` (part sizes), ``left_out``.
+    outlier_threshold_used : float or None
+        The cosine an unassigned paper needed to join a topic.
+    joined_below_threshold : int or None
+        Papers that joined a topic below the threshold to keep the unassigned share capped.
+    split_left : list of int
+        Rows left unassigned when a mixed topic was split.
+    """
+
+    labels: np.ndarray = field(metadata={"recorded": False})
+    topic_coherence_median: float | None = None
+    split_topics: list[dict] | None = None
+    outlier_threshold_used: float | None = None
+    joined_below_threshold: int | None = None
+    split_left: list[int] = field(default_factory=list, metadata={"recorded": False})
+
+
 def refine_assignments(X: np.ndarray, labels: np.ndarray, *, min_size: int,
                        threshold: float | None = None, floor: float = 0.35,
                        percentile: float = 10.0, max_unassigned: float = 0.12,
-                       split_gap: float = 0.05, params: dict | None = None) -> np.ndarray:
+                       split_gap: float = 0.05) -> np.ndarray:
+    """Split mixed topics, then give an unassigned paper a topic only when it is close to one.
+
+    The labels of :func:`compute_refinement` (same parameters), without what it found.
+
+    Examples
+    --------
+    >>> X = np.array([[1, 0, 0], [0.99, 0.14, 0], [0.98, 0, 0.2], [0, 1, 0], [0.1, 0.99, 0], [0, 0, 1.0]])
+    >>> X = X / np.linalg.norm(X, axis=1, keepdims=True)
+    >>> refine_assignments(X, np.array([0, 0, -1, 1, 1, -1]), min_size=2, threshold=0.9,
+    ...                    max_unassigned=0.5).tolist()
+    [0, 0, 0, 1, 1, -1]
+    """
+    return compute_refinement(X, labels, min_size=min_size, threshold=threshold, floor=floor,
+                              percentile=percentile, max_unassigned=max_unassigned,
+                              split_gap=split_gap).labels
+
+
+def compute_refinement(X: np.ndarray, labels: np.ndarray, *, min_size: int,
+                       threshold: float | None = None, floor: float = 0.35,
+                       percentile: float = 10.0, max_unassigned: float = 0.12,
+                       split_gap: float = 0.05) -> Refinement:
     """Split mixed topics, then give an unassigned paper a topic only when it is close to one.
 
     1. A topic of at least ``2 * min_size`` papers whose coherence (mean cosine
@@ -114,28 +168,41 @@ def refine_assignments(X: np.ndarray, labels: np.ndarray, *, min_size: int,
     3. If more than ``max_unassigned`` of the papers would stay unassigned, the
        closest of them join their nearest topic until the share is reached.
 
-    ``X`` holds unit rows.  Returns new labels (the input is not changed);
-    ``params`` (when given) records the splits and the threshold used.
+    Parameters
+    ----------
+    X : numpy.ndarray
+        Unit rows, one per paper.
+    labels : numpy.ndarray
+        Topic of each paper, ``-1`` = unassigned (not changed).
+    min_size : int
+        Smallest topic: smaller parts of a split topic become unassigned.
+    threshold, floor, percentile, max_unassigned, split_gap : float
+        See the steps above.
+
+    Returns
+    -------
+    Refinement
+        The new labels, the splits and the threshold used.
 
     Examples
     --------
     >>> X = np.array([[1, 0, 0], [0.99, 0.14, 0], [0.98, 0, 0.2], [0, 1, 0], [0.1, 0.99, 0], [0, 0, 1.0]])
     >>> X = X / np.linalg.norm(X, axis=1, keepdims=True)
-    >>> refine_assignments(X, np.array([0, 0, -1, 1, 1, -1]), min_size=2, threshold=0.9,
-    ...                    max_unassigned=0.5).tolist()
-    [0, 0, 0, 1, 1, -1]
+    >>> r = compute_refinement(X, np.array([0, 0, -1, 1, 1, -1]), min_size=2, threshold=0.9,
+    ...                        max_unassigned=0.5)
+    >>> r.labels.tolist(), r.outlier_threshold_used, r.split_topics, r.joined_below_threshold
+    ([0, 0, 0, 1, 1, -1], 0.9, [], 0)
     """
     labels = np.asarray(labels, dtype=int).copy()
-    params = params if params is not None else {}
     ids = sorted(set(labels.tolist()) - {-1})
     if not ids:
-        return labels
+        return Refinement(labels)
     # 1. split topics far less coherent than the others
     coherence = topic_coherence(X, labels)
     typical = float(np.median(list(coherence.values())))
-    params["topic_coherence_median"] = round(typical, 4)
     next_id = max(ids) + 1
     splits = []
+    split_left: list[int] = []
     queue = list(ids) if len(ids) >= 2 else []
     while queue:  # a part that is still mixed is split again
         t = queue.pop(0)
@@ -151,11 +218,10 @@ def refine_assignments(X: np.ndarray, labels: np.ndarray, *, min_size: int,
         new_ids = [t] + list(range(next_id, next_id + int(parts.max())))
         next_id += int(parts.max())
         labels[members] = [new_ids[p] if p >= 0 else -1 for p in parts]
-        params.setdefault("_split_left", []).extend(int(i) for i in members[parts == -1])
+        split_left.extend(int(i) for i in members[parts == -1])
         splits.append({"topic": int(t), "coherence": coh, "into": [int((parts == p).sum())
                        for p in range(int(parts.max()) + 1)], "left_out": int((parts == -1).sum())})
         queue.extend(new_ids)
-    params["split_topics"] = splits
 
     # 2. outliers join a topic only when as close as its typical members
     ids = sorted(set(labels.tolist()) - {-1})
@@ -166,7 +232,6 @@ def refine_assignments(X: np.ndarray, labels: np.ndarray, *, min_size: int,
     own = sim[assigned, [pos[t] for t in labels[assigned]]]
     if threshold is None:
         threshold = max(floor, float(np.percentile(own, percentile)))
-    params["outlier_threshold_used"] = round(float(threshold), 4)
     noise = np.flatnonzero(labels == -1)
     best = sim[noise].argmax(axis=1) if len(noise) else np.zeros(0, dtype=int)
     best_sim = sim[noise, best] if len(noise) else np.zeros(0)
@@ -174,11 +239,12 @@ def refine_assignments(X: np.ndarray, labels: np.ndarray, *, min_size: int,
     # 3. but never leave more than max_unassigned of the corpus out
     room = int(math.floor(max_unassigned * len(labels)))
     left = np.flatnonzero(~join)
+    joined_below = 0
     if len(left) > room:
         closest = left[np.lexsort((left, -best_sim[left]))][:len(left) - room]
         join[closest] = True
-        params["joined_below_threshold"] = int(len(closest))
-    else:
-        params["joined_below_threshold"] = 0
+        joined_below = int(len(closest))
     labels[noise[join]] = [ids[b] for b in best[join]]
-    return labels
+    return Refinement(labels, topic_coherence_median=round(typical, 4), split_topics=splits,
+                      outlier_threshold_used=round(float(threshold), 4),
+                      joined_below_threshold=joined_below, split_left=split_left)

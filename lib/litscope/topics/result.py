@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -32,7 +34,12 @@ class TopicResult:
         Papers with topic ``-1``: ``id``, ``title``, ``reason``, ``nearest_topic``,
         ``nearest_similarity``.
     params : dict
-        Every setting that determined the result (seed, derived sizes, thresholds).
+        The settings that determined the result, then what the fit found: the
+        arguments of :func:`compute_topics` (read from its signature) with the
+        settings derived from them (:func:`~litscope.topics.compute.topic_settings`),
+        ``timings`` (seconds per step), and the values the steps return
+        (:func:`recorded`): clusters found, merged and split topics, the outlier
+        threshold used, ``k``, ``n_parents``, ``unassigned_share``.
     """
 
     papers: pd.DataFrame
@@ -57,3 +64,24 @@ class TopicResult:
         if topic == -1:
             return "Unassigned"
         return str(self.topics.set_index("topic").at[int(topic), "label"])
+
+
+def recorded(findings: Any) -> dict[str, Any]:
+    """The values a step found, as :attr:`TopicResult.params` records them.
+
+    Every field of the ``findings`` dataclass in field order, except those whose
+    metadata says ``recorded: False`` and those left ``None`` (the step did not
+    get that far).
+
+    Examples
+    --------
+    >>> @dataclass
+    ... class Found:
+    ...     n_clusters: int
+    ...     threshold: float | None = None
+    ...     rows: list = field(default_factory=list, metadata={"recorded": False})
+    >>> recorded(Found(3, rows=[1, 2]))
+    {'n_clusters': 3}
+    """
+    return {f.name: getattr(findings, f.name) for f in dataclasses.fields(findings)
+            if f.metadata.get("recorded", True) and getattr(findings, f.name) is not None}
