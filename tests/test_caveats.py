@@ -149,7 +149,8 @@ def test_language_column_is_added_to_papers_csv_without_changing_other_cells(tmp
                        "abstract": ['Multi\nline, "quoted"', ""], "year": [2020, None]})
     refs = report.compute_references(df)
     plain = report.write_papers_csv(tmp_path / "plain.csv", df, None, None, refs)
-    tagged = report.write_papers_csv(tmp_path / "tagged.csv", df, None, None, refs, languages={"a": "es"})
+    tagged = report.write_papers_csv(tmp_path / "tagged.csv", df, None, None, refs,
+                                     extra={"language": pd.Series(["es", "und"], index=["a", "b"])})
     with plain.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.reader(fh))
     with tagged.open(newline="", encoding="utf-8") as fh:

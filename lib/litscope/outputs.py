@@ -46,9 +46,11 @@ def _write_papers_csv(review: Review, path: Path) -> Path:
     from .screen.steps import screening_columns
 
     papers = review.corpus.papers
+    extra = screening_columns(review)  # indexed by paper id
+    languages = dict(zip(papers["id"].astype(str), review.languages))
+    extra.insert(0, "language", [languages.get(i, "und") for i in extra.index])
     return report.write_papers_csv(path, papers, review.topics.papers, review.summaries, review.refs,
-                                   languages=dict(zip(papers["id"].astype(str), review.languages)),
-                                   extra=screening_columns(review))
+                                   extra=extra)
 
 
 def write_run_stats(review: Review, path: str | os.PathLike | None = None) -> Path:

@@ -93,15 +93,14 @@ def compute_papers_table(df: pd.DataFrame, papers: pd.DataFrame | None, summarie
 def write_papers_csv(path: str | os.PathLike, df: pd.DataFrame, papers: pd.DataFrame | None,
                      summaries: Mapping[str, str] | pd.Series | None,
                      refs: pd.DataFrame | Mapping[str, int],
-                     languages: Mapping[str, str] | None = None,
                      extra: pd.DataFrame | Mapping[str, pd.Series] | None = None) -> Path:
     """Write papers.csv (UTF-8): one row per paper, columns :data:`PAPERS_CSV_COLUMNS`.
 
-    ``path`` may be a folder (``papers.csv`` is written inside it). With ``languages``
-    (paper id -> language code, see :func:`litscope.language.detect_languages`) a
-    ``language`` column follows, ``"und"`` for ids not in it. ``extra`` columns (a frame
-    indexed by paper id, or column name -> Series indexed by paper id) come last, matched
-    by id (empty for a paper they lack), neutralised like the rest. Returns the file written.
+    ``path`` may be a folder (``papers.csv`` is written inside it). ``extra`` columns (a
+    frame indexed by paper id, or column name -> Series indexed by paper id) follow in their
+    order, matched by id (empty for a paper they lack), neutralised like the rest; a review
+    passes its ``language`` column first (see :func:`litscope.outputs.write_outputs`).
+    Returns the file written.
 
     >>> import tempfile
     >>> df = pd.DataFrame({"id": ["a", "b"], "title": ["A", "B"], "year": [2020, 2021]})
@@ -116,8 +115,6 @@ def write_papers_csv(path: str | os.PathLike, df: pd.DataFrame, papers: pd.DataF
         path = path / "papers.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
     table = compute_papers_table(df, papers, summaries, refs)
-    if languages is not None:
-        table["language"] = [languages.get(str(i), "und") for i in table["id"]]
     if extra is not None:
         extra = extra if isinstance(extra, pd.DataFrame) else pd.DataFrame(dict(extra))
         extra = extra.set_axis(extra.index.astype(str))  # a copy: the caller's frame keeps its index
