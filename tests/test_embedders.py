@@ -18,6 +18,8 @@ import pytest
 from litscope.embed import Embedder, embed_papers, paper_texts, text_hash
 from litscope.embedders import (BaseEmbedder, available_embedders, embedder_class,
                                 make_embedder)
+from litscope.embedders import _base as base_module
+from litscope.embedders import loaded
 from litscope.embedders import static as static_module
 from litscope.embedders._base import build_from_spec
 from litscope.embedders.minilm import DEFAULT_MODEL, MiniLMEmbedder, resolve_device
@@ -41,6 +43,25 @@ class HashEmbedder(BaseEmbedder):
         self.batches.append(list(texts))
         rows = [np.random.default_rng(int(text_hash(t)[:8], 16)).normal(size=6) for t in texts]
         return np.array(rows, dtype=np.float32)
+
+
+class CountingEmbedder(HashEmbedder):
+    """A model object per load; the loads of all instances counted."""
+
+    loads = 0
+
+    def _load(self):
+        type(self).loads += 1
+        return object()
+
+
+@pytest.fixture(autouse=True)
+def models_of_a_new_process():
+    """Each test starts as a new process would: no model loaded, no load counted."""
+    loaded.clear()
+    CountingEmbedder.loads = 0
+    yield
+    loaded.clear()
 
 
 # ---------------------------------------------------------------- registry and factory
@@ -135,6 +156,58 @@ def test_spec_rebuilds_an_equivalent_embedder(tmp_path):
     assert m.device_setting == resolve_device("auto") and m._model is None  # resolved, not "auto"
 
 
+def test_a_model_is_loaded_once_per_process_for_the_same_identity(tmp_path):
+    import threading
+
+    first = CountingEmbedder("m", cache_dir=tmp_path, progress=False)
+    models = []
+    threads = [threading.Thread(target=lambda: models.append(CountingEmbedder("m", progress=False).model))
+               for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(m is first.model for m in models) and CountingEmbedder.loads == 1
+    assert CountingEmbedder("other", progress=False).model is not first.model  # another model name
+    assert CountingEmbedder.loads == 2
+    assert loaded.state(CountingEmbedder) == {"loads": 2, "reuses": 8, "load_seconds": pytest.approx(0, abs=0.1)}
+    state = loaded.state()
+    assert set(state["models"]) == {"CountingEmbedder"} and state["pid"] > 0
+
+
+def test_static_models_of_other_folders_are_not_shared(tmp_path, fake_distill):
+    a = StaticEmbedder(model_dir=tmp_path / "a", progress=False).model
+    b = StaticEmbedder(model_dir=tmp_path / "b", progress=False).model
+    assert a is not b and len(fake_distill) == 2
+    assert StaticEmbedder(model_dir=tmp_path / "b", dims=64, progress=False).model is not b  # other dims
+
+
+def test_wrappers_share_their_inner_model_and_do_not_count_it_again():
+    from litscope.embedders.dask import DaskEmbedder
+    from litscope.embedders.fast import FastEmbedder
+
+    inner = CountingEmbedder("m", progress=False)
+    assert DaskEmbedder(inner, "local").model is inner.model
+    assert FastEmbedder(teacher=CountingEmbedder("m", progress=False)).model is inner.model
+    assert CountingEmbedder.loads == 1
+    assert set(loaded.state()["models"]) == {"CountingEmbedder"}  # no load of DaskEmbedder or FastEmbedder
+
+
+def test_no_progress_bar_for_what_one_model_call_embeds(monkeypatch):
+    shown, original = [], base_module.progress_bar
+
+    def progress_bar(*, total, desc, unit="text", disable=False):
+        shown.append((total, not disable))
+        return original(total=total, desc=desc, unit=unit, disable=True)
+
+    monkeypatch.setattr(base_module, "progress_bar", progress_bar)
+    e = HashEmbedder(cache_dir=False, batch_size=4, progress=True)
+    e.encode(["a label", "another"])
+    e.encode([f"text {i}" for i in range(5)])
+    HashEmbedder(cache_dir=False, batch_size=4, progress=False).encode([f"more {i}" for i in range(9)])
+    assert shown == [(2, False), (5, True), (9, False)]
+
+
 def test_missing_distributed_names_the_extra(monkeypatch):
     from litscope.embedders.dask import DaskEmbedder
 
@@ -174,9 +247,11 @@ def test_static_model_file_is_reused(tmp_path, fake_distill):
     v1 = first.encode(["some words", "other words"])
     assert first.distilled and fake_distill == [DEFAULT_MODEL] and first.model_path.is_file()
     assert not list(tmp_path.glob("*.tmp"))
+    loaded.clear()  # a new process: the model comes from the file
     second = StaticEmbedder(model_dir=tmp_path, progress=False)
     np.testing.assert_array_equal(second.encode(["some words", "other words"]), v1)
     assert not second.distilled and len(fake_distill) == 1
+    assert StaticEmbedder(model_dir=tmp_path, progress=False).model is second.model  # same process: no reload
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "other version"])
@@ -191,9 +266,11 @@ def test_corrupt_or_stale_model_file_is_rebuilt(tmp_path, fake_distill, damage):
         with np.load(path) as data:
             fields = dict(data)
         np.savez(path, **{**fields, "format_version": np.asarray(999)})
+    loaded.clear()  # a new process reads the damaged file
     again = StaticEmbedder(model_dir=tmp_path, progress=False)
     assert again.encode(["text"]).shape == (1, 256)
     assert again.distilled and len(fake_distill) == 2
+    loaded.clear()
     fresh = StaticEmbedder(model_dir=tmp_path, progress=False)
     fresh.model  # noqa: B018
     assert not fresh.distilled and len(fake_distill) == 2

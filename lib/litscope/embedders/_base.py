@@ -4,7 +4,8 @@
 parts every implementation needs: the on-disk cache, the dedupe of identical texts,
 the longest-first order and the batching, the progress bar and the counters.  An
 implementation only loads its model (:meth:`BaseEmbedder._load`) and embeds one
-batch (:meth:`BaseEmbedder._embed_batch`).
+batch (:meth:`BaseEmbedder._embed_batch`). A loaded model is shared by every embedder
+of this process that would load the same one (:mod:`litscope.embedders.loaded`).
 
 Cache layout: ``<cache_dir>/<model_key>/<hh>/<sha256>.npy``, one file per text,
 written to a temporary file and renamed into place, so two processes embedding
@@ -42,6 +43,7 @@ import numpy as np
 
 from .. import paths
 from ..errors import ParameterError
+from . import loaded
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -104,7 +106,9 @@ class BaseEmbedder:
 
     Subclasses implement :meth:`_load` (build the model) and :meth:`_embed_batch`
     (embed one batch with it); they may override :meth:`_model_dim` and
-    :attr:`cache_key`.
+    :attr:`cache_key`. :attr:`model` loads a model once per process: an embedder with the
+    same class, model name, cache key, device and options reuses the one loaded before
+    (see :mod:`litscope.embedders.loaded`).
 
     Parameters
     ----------
@@ -116,7 +120,8 @@ class BaseEmbedder:
     batch_size : int, optional
         Texts per model call; the class's :attr:`default_batch_size` by default.
     progress : bool
-        Show a progress bar while embedding.
+        Show a progress bar while embedding (only when the texts not cached take more
+        than one model call: a single batch would jump from none to all at once).
 
     Attributes
     ----------
@@ -134,6 +139,9 @@ class BaseEmbedder:
     default_batch_size = 32
     #: Whether ``cache_dir=None`` means the default cache (True) or none (False).
     use_cache_by_default = True
+    #: Whether :attr:`model` is shared with the other embedders of this process that would
+    #: load the same model; False for a wrapper whose model is another embedder's.
+    shares_model = True
 
     def __init__(self, model: str, *, cache_dir: Any = None, batch_size: int | None = None,
                  progress: bool = True) -> None:
@@ -170,7 +178,7 @@ class BaseEmbedder:
 
     # ------------------------------------------------------------ to implement
     def _load(self) -> Any:
-        """Build and return the model (called once, on first use)."""
+        """Build and return the model (called on first use, unless this process has it loaded)."""
         raise NotImplementedError
 
     def _embed_batch(self, texts: Sequence[str]) -> np.ndarray:
@@ -184,11 +192,11 @@ class BaseEmbedder:
     # ------------------------------------------------------------ shared
     @property
     def model(self) -> Any:
-        """The loaded model (loaded on first use, once even across threads)."""
+        """The loaded model (loaded on first use, once per process even across threads and instances)."""
         if self._model is None:
             with self._lock:
                 if self._model is None:
-                    self._model = self._load()
+                    self._model = loaded.shared_model(self, self._load)
         return self._model
 
     @property
@@ -290,7 +298,9 @@ class BaseEmbedder:
             # Longest first: batches of similar length waste less padding.
             todo.sort(key=lambda d: (-len(by_digest[d]), d))
             pending = [by_digest[d] for d in todo]
-            bar = progress_bar(total=len(todo), desc="Embedding", disable=not self.progress)
+            # No bar for one model call (a label's few phrases): it could only jump to the end.
+            bar = progress_bar(total=len(todo), desc="Embedding",
+                               disable=not self.progress or len(todo) <= self.batch_size)
             busy = 0.0
             steps = self._embed_pending(pending, bar)
             try:

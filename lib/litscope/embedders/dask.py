@@ -94,6 +94,8 @@ class DaskEmbedder(BaseEmbedder):
             vectors = embedder.encode(texts)
     """
 
+    shares_model = False  # its model is the inner embedder's, shared as that one's
+
     def __init__(self, inner: BaseEmbedder, address: str = "local", *, n_workers: int | None = None,
                  batches_per_chunk: int | None = None) -> None:
         if not isinstance(inner, BaseEmbedder) or isinstance(inner, DaskEmbedder):
