@@ -35,6 +35,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from ._memory import release_freed_memory
 from .corpus import Corpus
 from .screen.steps import answer_question, rank_by_relevance, screen_papers
 from .outputs import write_outputs, write_run_stats  # the review's files; importable from here
@@ -248,6 +249,7 @@ def merge_duplicates(review: Review) -> None:
 
     with review.timer("dedupe"):
         review.corpus = merge(review.corpus, enabled=bool(review.settings["deduplicate"]))
+        release_freed_memory()  # the matching's candidate tables would stay resident until the end
 
 
 def number_references(review: Review) -> None:
@@ -257,6 +259,7 @@ def number_references(review: Review) -> None:
     with review.timer("references"):
         review.refs = compute_references(review.corpus.papers)
         review.ref_numbers = reference_numbers(review.refs)
+        release_freed_memory()
 
 
 def embed_papers(review: Review) -> None:
@@ -269,6 +272,7 @@ def embed_papers(review: Review) -> None:
                                     cache_dir=None if s["cache"] else False)
     with review.timer("embed"):
         review.embeddings = embed(review.corpus.papers, embedder=review.embedder)
+        release_freed_memory()  # the texts and (fast embedder) TF-IDF matrices, before the topic step
     review.papers_embedded = int(getattr(review.embedder, "texts_embedded", 0))
     review.papers_per_second = getattr(review.embedder, "docs_per_second", None)
 
@@ -302,6 +306,12 @@ def find_topics(review: Review) -> None:
     review.topics = _cached(review, "topics", parts, lambda: compute_topics(papers, embeddings, **kwargs))
 
 
+#: Papers whose sentences are embedded at once for their summaries: bounds the sentence vectors
+#: held (about 45,000 sentences, 45 MB); static vectors do not depend on the batch, so the
+#: summaries are those of one call.
+SUMMARY_CHUNK = 5_000
+
+
 def summarise(review: Review) -> None:
     """One sentence per paper and one cited paragraph per topic (cached)."""
     from . import summarize
@@ -321,8 +331,8 @@ def summarise(review: Review) -> None:
              getattr(rerank, "model_name", None), s["synthesis_sentences"])
 
     def compute() -> tuple[pd.Series, pd.DataFrame]:
-        summaries = summarize.compute_paper_summaries(frame, encode=sentences.encode,
-                                                      progress=s["progress"])
+        summaries = summarize.compute_paper_summaries(frame, encode=sentences.encode, progress=s["progress"],
+                                                      chunk_size=SUMMARY_CHUNK)
         extra: dict[str, Any] = {}
         if rerank is not None:
             extra = {"rerank": rerank.encode,

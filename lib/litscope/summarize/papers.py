@@ -7,12 +7,13 @@ import pandas as pd
 
 from ..missing import as_text
 from ..text import sentence_spans
-from ._shared import Encoder, _default_encoder, _embed, _iter, _require, _unit
+from ..errors import ParameterError
+from ._shared import Encoder, _default_encoder, _embed_rows, _iter, _require, _unit
 from .scoring import _CONTRIBUTION, _CONTRIBUTION_BONUS, _TIE_DECIMALS, _shape_penalty
 
 
 def compute_paper_summaries(df: pd.DataFrame, *, encode: Encoder | None = None, progress: bool = False,
-                            title_weight: float = 0.3) -> pd.Series:
+                            title_weight: float = 0.3, chunk_size: int | None = None) -> pd.Series:
     """One verbatim sentence per paper: the abstract's most representative sentence.
 
     Each sentence is scored by its cosine similarity to the mean of the abstract's sentence
@@ -29,11 +30,16 @@ def compute_paper_summaries(df: pd.DataFrame, *, encode: Encoder | None = None, 
         Papers with columns ``id``, ``title``, ``abstract``.  Not modified.
     encode : callable, optional
         ``list[str] -> ndarray`` of unit rows; defaults to ``litscope.embed.Embedder().encode``.
-        Called once, with every distinct sentence and title.
+        Called once, with every distinct sentence and title (once per chunk with ``chunk_size``).
     progress : bool
         Show progress bars.
     title_weight : float
         Weight of the similarity to the title (0 ignores titles).
+    chunk_size : int, optional
+        Papers whose sentences are embedded together: bounds the sentence vectors held at
+        once (a 100,000-paper corpus has about a million sentences). The result is the same
+        for an ``encode`` that embeds each text on its own (the static embedder, MiniLM), not
+        for one whose vectors depend on the whole call (the fast embedder). None: one call.
 
     Returns
     -------
@@ -53,31 +59,53 @@ def compute_paper_summaries(df: pd.DataFrame, *, encode: Encoder | None = None, 
     'A cat and a dog then slept together in peace.'
     """
     _require(df, ["id", "title", "abstract"], "df")
+    if chunk_size is not None and chunk_size < 1:
+        raise ParameterError(f"chunk_size must be at least 1, got {chunk_size}")
     ids = df["id"].tolist()
+    abstracts = df["abstract"].tolist()
+    titles = [as_text(t).strip() for t in df["title"].tolist()]
+    default: list[Encoder] = []
+
+    def encoder() -> Encoder:  # the default model is loaded only when a sentence needs it
+        if encode is not None:
+            return encode
+        if not default:
+            default.append(_default_encoder(progress))
+        return default[0]
+
+    step = chunk_size or max(len(ids), 1)
+    out: list[str] = []
+    for start in range(0, len(ids), step):
+        out.extend(_best_sentences(ids[start:start + step], abstracts[start:start + step],
+                                   titles[start:start + step], encoder, progress, title_weight))
+    return pd.Series(out, index=pd.Index(ids, name="id"), name="summary", dtype=object)
+
+
+def _best_sentences(ids: list, abstracts: list, titles: list[str], encoder, progress: bool,
+                    title_weight: float) -> list[str]:
+    """The summary of each paper of one chunk (see :func:`compute_paper_summaries`)."""
     sentences: list[list[str]] = []
-    for abstract in df["abstract"].tolist():
+    for abstract in abstracts:
         text = as_text(abstract)
         sentences.append([text[a:b] for a, b in sentence_spans(text)])
-    titles = [as_text(t).strip() for t in df["title"].tolist()]
-
     to_embed: list[str] = []
     for sents, title in zip(sentences, titles):
         if len(sents) > 1:
             to_embed.extend(sents)
             if title and title_weight:
                 to_embed.append(title)
-    vectors: dict[str, np.ndarray] = {}
+    vecs, row = np.zeros((0, 0), dtype=np.float32), {}
     if to_embed:
-        vectors = _embed(encode or _default_encoder(progress), to_embed, progress=progress)
+        vecs, row = _embed_rows(encoder(), to_embed, progress=progress)
 
     out: list[str] = []
-    for pid, sents, title, abstract in _iter(list(zip(ids, sentences, titles, df["abstract"].tolist())),
+    for pid, sents, title, abstract in _iter(list(zip(ids, sentences, titles, abstracts)),
                                              progress, "summaries"):
         if len(sents) > 1:
-            mat = np.stack([vectors[s] for s in sents])
+            mat = vecs[[row[s] for s in sents]]
             score = mat @ _unit(mat.mean(axis=0))
             if title and title_weight:
-                score = score + title_weight * (mat @ vectors[title])
+                score = score + title_weight * (mat @ vecs[row[title]])
             score = score - np.array([_shape_penalty(s) for s in sents]) \
                 + np.array([_CONTRIBUTION_BONUS if _CONTRIBUTION.search(s) else 0.0 for s in sents])
             best = int(np.argmax(np.round(score, _TIE_DECIMALS)))  # first maximum: earlier sentence
@@ -86,4 +114,4 @@ def compute_paper_summaries(df: pd.DataFrame, *, encode: Encoder | None = None, 
             out.append(sents[0])
         else:
             out.append(title or as_text(abstract).strip() or str(pid) or "(untitled)")
-    return pd.Series(out, index=pd.Index(ids, name="id"), name="summary", dtype=object)
+    return out
