@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from litscope._optional import install_hint
 from litscope.errors import ChromiumNotFoundError
 from litscope.pdf import find_chromium
 
@@ -139,18 +140,21 @@ _WIDGET_JS = """name => {
   return null;
 }"""
 
+# Resolves with the kernel's language_info once the document and its kernel are up; rejects
+# after timeoutMs (a kernel-choice dialog, a kernel that never starts) instead of hanging.
 _READY_JS = """async ([name, timeoutMs]) => {
-  const find = %s;
-  const w = find(name);
-  const deadline = Date.now() + timeoutMs;
-  await w.context.ready;
-  await w.sessionContext.ready;
-  while (!(w.sessionContext.session && w.sessionContext.session.kernel)) {
-    if (Date.now() > deadline) throw new Error('no kernel started for ' + name);
-    await new Promise(r => setTimeout(r, 200));
-  }
-  const info = await w.sessionContext.session.kernel.info;
-  return info.language_info;
+  const w = (%s)(name);
+  const ready = (async () => {
+    await w.context.ready;
+    await w.sessionContext.ready;
+    while (!(w.sessionContext.session && w.sessionContext.session.kernel)) {
+      await new Promise(r => setTimeout(r, 200));
+    }
+    return (await w.sessionContext.session.kernel.info).language_info;
+  })();
+  const late = new Promise((_, reject) => setTimeout(
+      () => reject(new Error(name + ': no kernel ready after ' + timeoutMs / 1000 + ' s')), timeoutMs));
+  return await Promise.race([ready, late]);
 }""" % _WIDGET_JS
 
 # Lab has applied the kernel's info and spec (the steps that mark a notebook modified), the
@@ -179,7 +183,6 @@ _STATE_JS = """name => {
   const model = w.content.model;
   return {
     tab_dirty: tab.classList.contains('jp-mod-dirty'),
-    widget_dirty: w.title.className.split(/\\s+/).includes('jp-mod-dirty'),
     model_dirty: w.context.model.dirty,
     toolbar_kernel: w.node.querySelector('.jp-Toolbar-kernelName')?.textContent ?? null,
     kernel_display_name: w.sessionContext.kernelDisplayName,
@@ -212,7 +215,7 @@ def _open_in_lab(browser, base, name, cell_count, screenshot):
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """JupyterLab from `make lab` over copies of the shipped notebooks, and a headless Chromium."""
-    sync_api = pytest.importorskip("playwright.sync_api", reason="needs playwright (pip install playwright)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason=f"needs playwright ({install_hint('test')})")
     chromium = _chromium()
     make = shutil.which("make")
     if make is None:
@@ -259,7 +262,11 @@ def test_shipped_notebook_opens_unmodified(lab, name, tmp_path):
 
 
 def test_notebook_lab_must_change_is_seen_modified(lab):
-    """The check can fail: a notebook whose kernelspec Lab rewrites on open is reported modified."""
+    """The check can fail: a notebook whose kernelspec Lab rewrites on open is reported modified.
+
+    (A notebook without cell ids would not do: Lab 4 adds them while loading, before it starts
+    tracking changes, so such a notebook opens unmodified and gets its ids on the next save.)
+    """
     base, browser, notebooks = lab
     state = _open_in_lab(browser, base, STALE, _cells(notebooks / STALE), None)
     assert state["tab_dirty"] and state["model_dirty"], state
