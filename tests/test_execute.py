@@ -226,3 +226,36 @@ def test_a_relative_decisions_file_is_taken_from_the_callers_directory(tmp_path,
     with pytest.raises(ExecutionError):  # none given stays none
         run_review([str(corpus)], name="t", reports_dir=tmp_path / "r", pdf=False, progress=False)
     assert given.get("decisions", "") == ""  # not turned into the cwd itself
+
+
+def test_kernel_runs_the_notebook_in_a_running_kernel_and_leaves_it_running(tmp_path, corpus):
+    """``kernel=`` (what litscope batch passes): called once, with this review's environment set."""
+    import os
+
+    from jupyter_core.utils import run_sync
+
+    from litscope import drafts, progress
+    from litscope.kernels import current_python_kernel_manager
+
+    km = current_python_kernel_manager()(kernel_name="python3")
+    run_sync(km.start_kernel)()
+    calls = []
+
+    def kernel(cwd):
+        calls.append((cwd, os.environ.get(drafts.ENV_VAR), os.environ.get(progress.ENV_VAR)))
+        return km
+
+    reports = tmp_path / "reports"
+    try:
+        out = run_review([corpus], name="t", notebook=OK, reports_dir=reports, pdf=False, progress=False,
+                         kernel=kernel)
+        assert run_sync(km.is_alive)()  # not shut down: the caller owns it
+    finally:
+        run_sync(km.shutdown_kernel)(now=True)
+    assert out.html.is_file() and json.loads((out.output_dir / "params.json").read_text())["name"] == "t"
+    [(cwd, publish, progress_file)] = calls
+    assert cwd == paths.project_root().resolve()
+    assert ".t.partial-" in publish and progress_file.startswith(publish)
+    with pytest.raises(ParameterError, match="not both"):
+        run_review([corpus], name="t", notebook=OK, reports_dir=reports, kernel=kernel, kernel_name="python3")
+    assert len(calls) == 1

@@ -1,12 +1,13 @@
 """Run the parameterized review notebook with papermill and publish the report atomically.
 
 :func:`run_review` checks the parameters against the notebook's ``parameters`` cell,
-executes the notebook in a fresh kernel of the running interpreter, renders the
-executed notebook to HTML and PDF, and only then swaps the finished folder into
-``reports/NAME/``: a failed or interrupted run never leaves a half-written report,
-and the previous report stays as it was. Parameters are checked by
-:mod:`litscope.params`, the folder is handled by :mod:`litscope.publish`, and
-interrupts and the debris of killed runs by :mod:`litscope.cleanup`.
+executes the notebook in a fresh kernel of the running interpreter (:mod:`litscope.kernels`;
+or in a running one it is given), renders the executed notebook to HTML and PDF, and only
+then swaps the finished folder into ``reports/NAME/``: a failed or interrupted run never
+leaves a half-written report, and the previous report stays as it was. Parameters are
+checked by :mod:`litscope.params`, the folder is handled by :mod:`litscope.publish`,
+interrupts and the debris of killed runs by :mod:`litscope.cleanup`, and the cell that
+runs or failed is found by :mod:`litscope.cells`.
 
 Layout of a report::
 
@@ -42,8 +43,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from . import cleanup, drafts, paths, progress as progress_
+from .cells import CellCounter, count_code_cells, failing_cell
 from .errors import (ChromiumNotFoundError, ExecutionError, InputError, LitscopeError,
                      ParameterError, RenderError)
+from .kernels import current_python_kernel_manager
 # The parameter functions live in litscope.params (the notebook uses them too); they are
 # re-exported here, where callers found them first.
 from .params import (NotebookParameter, ParamText, check_name, notebook_parameters, parse_param,
@@ -52,6 +55,9 @@ from .publish import (OutputError, describe_os_error, keep_executed, make_partia
                       retarget_paths, swap_into_place)
 from .relay import Relay, format_seconds
 from .render import render_html, render_notebook, render_pdf
+
+# Where the notebook tests (and litscope.batch, before run_review took kernel=) found it.
+_current_python_kernel_manager = current_python_kernel_manager
 
 __all__ = ["ReviewOutputs", "run_review", "render_notebook", "notebook_parameters",
            "parse_param", "resolve_parameters", "NotebookParameter", "ParamText"]
@@ -62,10 +68,8 @@ HTML_NAME = "review.html"
 PDF_NAME = "review.pdf"
 PAPERS_NAME = "papers.csv"
 
-_INJECTED_TAG = "injected-parameters"
 # A notebook that cannot be saved for these reasons is an output problem, not the notebook's.
 _FULL_OR_READ_ONLY = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG}
-_PAPERMILL_ERROR_TAG = "papermill-error-cell-tag"
 
 
 @dataclass(frozen=True)
@@ -103,50 +107,6 @@ def _check_inputs(inputs: list[str]) -> None:
             raise InputError("no such file or folder", file=item)
 
 
-# --------------------------------------------------------------------------- kernel
-
-def _current_python_kernel_manager() -> type:
-    """A kernel manager that always starts ipykernel in *this* interpreter.
-
-    Whatever ``python3`` kernelspec a user has installed elsewhere, the review runs
-    with the packages (litscope included) of the environment running litscope.
-    """
-    from ipykernel.kernelspec import RESOURCES, get_kernel_dict
-    from jupyter_client.kernelspec import KernelSpec
-    from jupyter_client.manager import AsyncKernelManager
-
-    class CurrentPythonKernelManager(AsyncKernelManager):
-        @property
-        def kernel_spec(self):  # type: ignore[override]
-            if self._kernel_spec is None:
-                spec = get_kernel_dict()
-                # log level ERROR: ipykernel warns about unencrypted TCP on every start,
-                # which is noise for a kernel on the loopback interface.
-                spec["argv"] = ([sys.executable] + list(spec["argv"][1:])
-                                + ["--IPKernelApp.log_level=ERROR"])
-                self._kernel_spec = KernelSpec(resource_dir=RESOURCES, **spec)
-            return self._kernel_spec
-
-        async def _async_interrupt_kernel(self) -> None:  # type: ignore[override]
-            # jupyter_client interrupts the kernel before every shutdown; an idle kernel (after
-            # the last cell, or a failed one) then logs "KeyboardInterrupt caught in kernel"
-            # on the user's terminal. Shutting down needs no interrupt: the shutdown request,
-            # then SIGTERM/SIGKILL, follow. A timeout's interrupt (not shutting down) still goes.
-            if self.shutting_down:
-                return
-            await super()._async_interrupt_kernel()
-
-        async def _async_launch_kernel(self, kernel_cmd, **kw):  # type: ignore[override]
-            await super()._async_launch_kernel(kernel_cmd, **kw)
-            # The kernel leads its own process group, out of reach of a terminal's Ctrl-C:
-            # an interrupted run kills that group (the kernel and what the notebook started).
-            process = getattr(self.provisioner, "process", None)
-            if process is not None:
-                cleanup.track(process)
-
-    return CurrentPythonKernelManager
-
-
 # --------------------------------------------------------------------------- run
 
 class _QuietInspection(logging.Filter):
@@ -168,29 +128,6 @@ def _say(progress: bool, message: str) -> None:
         print(f"litscope: {message}", file=sys.stderr, flush=True)
 
 
-def _code_cells(notebook: Path) -> int:
-    """How many code cells papermill will run (the notebook's own, plus the injected one)."""
-    import nbformat
-
-    try:
-        nb = nbformat.read(notebook, as_version=4)
-    except Exception:
-        return 0
-    return 1 + sum(1 for c in nb.cells if c.cell_type == "code" and c.source.strip())
-
-
-class _CellCounter:
-    """An nbclient ``on_cell_start`` hook that tells the relay which code cell runs."""
-
-    def __init__(self, relay: Relay, total: int) -> None:
-        self.relay, self.total, self.number = relay, total, 0
-
-    def __call__(self, cell: Any, cell_index: int, **_: Any) -> None:
-        if cell.get("cell_type") == "code" and cell.get("source", "").strip():
-            self.number += 1
-            self.relay.cell(self.number, max(self.total, self.number))
-
-
 @contextmanager
 def _environ(name: str, value: str) -> Iterator[None]:
     """Set one environment variable (inherited by the kernel papermill starts), then restore it."""
@@ -205,23 +142,6 @@ def _environ(name: str, value: str) -> Iterator[None]:
             os.environ[name] = saved
 
 
-def _failing_cell(executed: Path, cell_index: int) -> tuple[int | None, str]:
-    """1-based position of the failing cell among the notebook's own code cells, first line."""
-    import nbformat
-
-    try:
-        nb = nbformat.read(executed, as_version=4)
-    except Exception:
-        return None, ""
-    cells = [c for c in nb.cells if _PAPERMILL_ERROR_TAG not in c.get("metadata", {}).get("tags", [])]
-    if not 0 <= cell_index < len(cells):
-        return None, ""
-    number = sum(1 for c in cells[:cell_index + 1] if c.cell_type == "code"
-                 and _INJECTED_TAG not in c.get("metadata", {}).get("tags", []))
-    first = next((line.strip() for line in cells[cell_index].source.splitlines() if line.strip()), "")
-    return number, first
-
-
 def run_review(inputs: Iterable[str | os.PathLike] | str | os.PathLike | None, *, name: str,
                params: Mapping[str, Any] | None = None,
                params_file: str | os.PathLike | None = None,
@@ -229,6 +149,7 @@ def run_review(inputs: Iterable[str | os.PathLike] | str | os.PathLike | None, *
                reports_dir: str | os.PathLike | None = None,
                pdf: bool = True, progress: bool = True,
                kernel_name: str | None = None,
+               kernel: Callable[[Path], Any] | None = None,
                log: Callable[[str], None] | None = None) -> ReviewOutputs:
     """Run the review notebook on ``inputs`` and publish ``reports/NAME/``.
 
@@ -256,6 +177,14 @@ def run_review(inputs: Iterable[str | os.PathLike] | str | os.PathLike | None, *
         the executed notebook and the report hold no progress-bar text.
     kernel_name : str, optional
         A Jupyter kernel to use instead of a kernel of the running interpreter.
+    kernel : callable, optional
+        Run the notebook in a kernel that is already running (``litscope batch`` keeps one
+        for all its reviews, :class:`litscope.batch.kernel.SharedKernel`): ``kernel(cwd)`` is
+        called just before the notebook runs, with this review's environment variables set
+        (:data:`litscope.drafts.ENV_VAR`, :data:`litscope.progress.ENV_VAR`), and returns a
+        started ``jupyter_client`` kernel manager; the notebook runs there, from ``cwd``, and the
+        kernel is left running. An error it raises is reported as the kernel's
+        (:class:`ExecutionError`). Default: a new kernel, shut down after the notebook.
     log : callable, optional
         Receives one line per stage (default: printed to stderr when ``progress``).
 
@@ -267,7 +196,8 @@ def run_review(inputs: Iterable[str | os.PathLike] | str | os.PathLike | None, *
     ------
     ParameterError
         Unknown parameter, badly typed or out-of-range value; bad report name (all checked
-        by :func:`litscope.params.validate` before anything is loaded).
+        by :func:`litscope.params.validate` before anything is loaded); both ``kernel_name``
+        and ``kernel``.
     InputError
         An input is missing or a named file is in no known format (checked before running).
     OutputError
@@ -293,6 +223,8 @@ def run_review(inputs: Iterable[str | os.PathLike] | str | os.PathLike | None, *
     name = check_name(name, reports_dir=reports)
     if not notebook.is_file():
         raise ParameterError(f"{notebook}: review notebook not found")
+    if kernel_name is not None and kernel is not None:
+        raise ParameterError("give kernel_name (a kernel to start) or kernel (one running), not both")
     root = paths.project_root()
 
     known = notebook_parameters(notebook)
@@ -332,14 +264,15 @@ def run_review(inputs: Iterable[str | os.PathLike] | str | os.PathLike | None, *
         engine_kwargs: dict[str, Any] = {}
         if kernel_name is None:
             kernel_name = "python3"
-            engine_kwargs["kernel_manager_class"] = _current_python_kernel_manager()
+            if kernel is None:
+                engine_kwargs["kernel_manager_class"] = current_python_kernel_manager()
         # The kernel's bars and stages go to this file (never into the notebook's outputs);
         # with progress, a Relay draws them here. In the partial folder, so that it goes with
         # it; removed before the folder is published.
         progress_path = str(partial / ".progress.jsonl")
         relay = Relay(progress_path) if progress else None
         if relay is not None:
-            engine_kwargs["on_cell_start"] = _CellCounter(relay, _code_cells(notebook))
+            engine_kwargs["on_cell_start"] = CellCounter(relay, count_code_cells(notebook))
         with cleanup.interruptible():
             try:
                 open(progress_path, "ab").close()
@@ -356,6 +289,8 @@ def run_review(inputs: Iterable[str | os.PathLike] | str | os.PathLike | None, *
                     # The kernel learns it is publishing (not a Lab draft) from drafts.ENV_VAR.
                     with _environ(progress_.ENV_VAR, progress_path), \
                             _environ(drafts.ENV_VAR, str(partial)), (relay or nullcontext()):
+                        if kernel is not None:  # nbclient runs in a given manager's kernel, leaves it running
+                            engine_kwargs["km"] = kernel(root.resolve())
                         papermill.execute_notebook(
                             str(notebook), str(executed), parameters=merged,
                             kernel_name=kernel_name, progress_bar=False,
@@ -365,7 +300,7 @@ def run_review(inputs: Iterable[str | os.PathLike] | str | os.PathLike | None, *
                     for logger_name in ("papermill", "papermill.translators"):
                         logging.getLogger(logger_name).removeFilter(quiet)
             except PapermillExecutionError as exc:
-                number, first_line = _failing_cell(executed, exc.cell_index)
+                number, first_line = failing_cell(executed, exc.cell_index)
                 kept, kept_note = keep_executed(executed, failed_copy)
                 keep_partial = kept == executed
                 evalue = " ".join(str(exc.evalue).split())

@@ -4,7 +4,7 @@ Each review is one YAML file (:mod:`litscope.batch.files`): its ``name``, its ``
 and any parameter of the review notebook. :func:`run_batch` runs them one after another
 with :func:`litscope.execute.run_review` (same checks, same atomic publication, same
 living-review history) in one shared Jupyter kernel (:mod:`litscope.batch.kernel`), where
-imports stay warm and the embedding model is loaded once (:mod:`litscope.batch.models`).
+imports stay warm and the embedding model is loaded once (:mod:`litscope.embedders.loaded`).
 A failing review is recorded and the next one runs; :func:`write_index` lists every report.
 """
 

@@ -6,8 +6,10 @@ UMAP, numba's compiled functions) and for loading the embedding model. papermill
 its engine keyword arguments on to nbclient's ``NotebookClient``, which accepts a
 kernel manager ``km``: a client given a manager that already runs a kernel executes the
 notebook there and leaves the kernel running afterwards (``owns_km`` is false). A
-:class:`SharedKernel` keeps one such manager (a kernel of this interpreter, as
-:func:`litscope.execute.run_review` starts) for the whole batch.
+:class:`SharedKernel` keeps one such manager (a kernel of this interpreter,
+:func:`litscope.kernels.current_python_kernel_manager`, as
+:func:`litscope.execute.run_review` starts) for the whole batch, and hands it to each
+review through ``run_review(kernel=shared.prepare)``.
 
 Before each notebook, :meth:`SharedKernel.prepare` runs, outside the notebook's history:
 
@@ -16,32 +18,28 @@ Before each notebook, :meth:`SharedKernel.prepare` runs, outside the notebook's 
 * the environment variables by which ``run_review`` tells the kernel where this review
   publishes (:data:`litscope.drafts.ENV_VAR`) and where its progress goes
   (:data:`litscope.progress.ENV_VAR`), and the working directory: a kernel started for an
-  earlier review inherited that review's;
-* :func:`litscope.batch.models.install`, so the embedders reuse a model already loaded.
+  earlier review inherited that review's.
 
-A kernel that died (a review crashed it) is replaced by a fresh one; :attr:`starts` counts them.
-
-:func:`sharing_kernel` makes ``run_review`` use the shared kernel: while it is active,
-``papermill.execute_notebook`` receives ``km=``. (``run_review`` has no parameter for a
-kernel manager yet; when it gets one, this wrapper goes away.)
+The embedders of every review in the kernel reuse a model already loaded there
+(:mod:`litscope.embedders.loaded`); :meth:`SharedKernel.model_state` reads how many were
+loaded and reused. A kernel that died (a review crashed it) is replaced by a fresh one;
+:attr:`SharedKernel.starts` counts them.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from .. import drafts, progress as progress_
 
-__all__ = ["SharedKernel", "sharing_kernel"]
+__all__ = ["SharedKernel"]
 
 _PREPARE = """\
 def _litscope_prepare(env, cwd):
     import gc, os
-    import litscope.batch.models
     get_ipython().run_line_magic("reset", "-f")
     gc.collect()
     for key, value in env.items():
@@ -51,12 +49,11 @@ def _litscope_prepare(env, cwd):
             os.environ[key] = value
     if cwd:
         os.chdir(cwd)
-    litscope.batch.models.install()
 _litscope_prepare({env!r}, {cwd!r})
 globals().pop("_litscope_prepare", None)  # %reset removed it already; be sure
 """
 
-_STATE = "import json as _j, litscope.batch.models as _m; print(_j.dumps(_m.state())); del _j, _m"
+_STATE = "import json as _j, litscope.embedders.loaded as _m; print(_j.dumps(_m.state())); del _j, _m"
 
 
 class SharedKernel:
@@ -82,13 +79,13 @@ class SharedKernel:
 
     def ensure_started(self, cwd: str | None = None) -> None:
         """Start the kernel, or a new one when the previous one died."""
-        from ..execute import _current_python_kernel_manager
+        from ..kernels import current_python_kernel_manager
 
         if self.km is not None and self._run(self.km.is_alive):
             return
         if self.km is not None:
             self._run(self.km.cleanup_resources)
-        self.km = _current_python_kernel_manager()(kernel_name="python3")
+        self.km = current_python_kernel_manager()(kernel_name="python3")
         self._run(self.km.start_kernel, cwd=cwd or os.getcwd())
         self.starts += 1
 
@@ -124,14 +121,20 @@ class SharedKernel:
             raise RuntimeError(f"{content.get('ename', 'error')}: {content.get('evalue', '')}")
         return "".join(printed)
 
-    def prepare(self, cwd: str | None = None) -> None:
-        """Make the kernel ready for the next notebook (see the module docstring)."""
+    def prepare(self, cwd: str | os.PathLike | None = None) -> Any:
+        """Make the kernel ready for the next notebook (see the module docstring); its manager.
+
+        The ``kernel`` of :func:`litscope.execute.run_review`, which calls it with the review's
+        environment variables set.
+        """
+        cwd = str(Path(cwd).resolve()) if cwd else None
         self.ensure_started(cwd)
         env = {name: os.environ.get(name) for name in (drafts.ENV_VAR, progress_.ENV_VAR)}
         self.execute(_PREPARE.format(env=env, cwd=str(cwd or "")))
+        return self.km
 
     def model_state(self) -> dict[str, Any]:
-        """:func:`litscope.batch.models.state` of the kernel: its pid, model loads and reuses."""
+        """:func:`litscope.embedders.loaded.state` of the kernel: its pid, model loads and reuses."""
         if self.km is None or not self._run(self.km.is_alive):
             return {}
         return json.loads(self.execute(_STATE).strip().splitlines()[-1])
@@ -147,22 +150,3 @@ class SharedKernel:
             self._run(self.km.cleanup_resources)
             self.km = None
 
-
-@contextmanager
-def sharing_kernel(shared: SharedKernel) -> Iterator[None]:
-    """While active, papermill runs every notebook in ``shared``'s kernel."""
-    import papermill
-
-    original = papermill.execute_notebook
-
-    def execute_notebook(*args: Any, **kwargs: Any) -> Any:
-        kwargs.pop("kernel_manager_class", None)  # only used to start a kernel; it runs already
-        shared.prepare(cwd=str(Path(kwargs["cwd"]).resolve()) if kwargs.get("cwd") else None)
-        kwargs["km"] = shared.km
-        return original(*args, **kwargs)
-
-    papermill.execute_notebook = execute_notebook
-    try:
-        yield
-    finally:
-        papermill.execute_notebook = original

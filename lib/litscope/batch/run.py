@@ -23,7 +23,7 @@ from ..cleanup import Interrupted
 from ..errors import ChromiumNotFoundError, LitscopeError
 from .files import collect_review_files, read_review_file
 from .index import write_index
-from .kernel import SharedKernel, sharing_kernel
+from .kernel import SharedKernel
 
 __all__ = ["ReviewRun", "BatchResult", "run_batch", "exit_status", "MAX_EXIT_STATUS"]
 
@@ -133,14 +133,9 @@ def run_batch(items: Iterable[str | os.PathLike], *, reports_dir: str | os.PathL
                 params = {"dask": dask, **spec.params} if dask else spec.params
                 say(f"[{number}/{len(files)}] {spec.name} ({file.name})")
                 try:
-                    if share_kernel:
-                        with sharing_kernel(shared):
-                            out = run_review(spec.inputs, name=spec.name, params=params,
-                                             notebook=notebook, reports_dir=reports, pdf=pdf,
-                                             progress=progress)
-                    else:
-                        out = run_review(spec.inputs, name=spec.name, params=params,
-                                         notebook=notebook, reports_dir=reports, pdf=pdf, progress=progress)
+                    out = run_review(spec.inputs, name=spec.name, params=params, notebook=notebook,
+                                     reports_dir=reports, pdf=pdf, progress=progress,
+                                     kernel=shared.prepare if share_kernel else None)
                     run.status = "ok"
                 except ChromiumNotFoundError as exc:
                     out = exc.outputs  # type: ignore[attr-defined]
