@@ -75,8 +75,11 @@ test: setup ## run the test suite (PYTEST_ARGS='-m "not slow"' to skip the model
 
 lab: setup ## open the notebooks in JupyterLab (LAB_ARGS=... for more options)
 	@# notebooks/review.ipynb and review.py link to the package's copy (one source); jupytext keeps them paired
+	@# litscope.lab serves a notebook with its kernel's language_info (Python version), which Lab
+	@# would otherwise write on open and show the notebook modified; jupytext's pairing as before
 	@# root is normal in containers; Jupyter refuses it without --allow-root
-	$(VENV)/bin/jupyter lab notebooks/ $$( [ "$$(id -u)" = 0 ] && echo --allow-root ) $(LAB_ARGS)
+	$(VENV)/bin/jupyter lab notebooks/ --ServerApp.contents_manager_class=litscope.lab.LabContentsManager \
+	  $$( [ "$$(id -u)" = 0 ] && echo --allow-root ) $(LAB_ARGS)
 
 notebook: setup ## after editing a notebook's .py, bring its .ipynb in line (cell ids kept)
 	@# Sync the package's files: jupytext writes a regular file over a notebooks/ link it syncs,
