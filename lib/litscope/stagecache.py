@@ -50,7 +50,7 @@ T = TypeVar("T")
 
 #: Format version of each stage's stored result; bump one when its result type or
 #: meaning changes, so older entries are ignored (unknown stages use 1).
-FORMAT_VERSIONS: dict[str, int] = {"topics": 3, "summaries": 1}
+FORMAT_VERSIONS: dict[str, int] = {"topics": 4, "summaries": 1}
 
 #: Version of the key serialisation itself.
 _KEY_SCHEME = 1
