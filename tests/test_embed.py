@@ -133,6 +133,9 @@ def test_bad_batch_size():
 
 
 def test_missing_sentence_transformers(monkeypatch, tmp_path):
+    from litscope.embedders import loaded
+
+    loaded.clear()  # a model an earlier test loaded in this process would be reused, not imported
     monkeypatch.setitem(sys.modules, "sentence_transformers", None)
     e = Embedder(cache_dir=tmp_path, progress=False)
     with pytest.raises(MissingDependencyError, match=r"pip install -e \.\[model\]"):

@@ -15,7 +15,7 @@ import nbformat
 import pytest
 
 from litscope import drafts, paths
-from litscope.execute import _current_python_kernel_manager
+from litscope.kernels import current_python_kernel_manager
 
 jupytext = pytest.importorskip("jupytext")
 
@@ -97,7 +97,7 @@ def _lab_run(reports: Path, monkeypatch, name: str, upto: int | None = 2):
     nb.cells[0].source = nb.cells[0].source.replace('name: str = "sample"', f'name: str = "{name}"')
     nb.cells = nb.cells[:upto] if upto else nb.cells
     client = NotebookClient(nb, timeout=1800, kernel_name="python3",
-                            kernel_manager_class=_current_python_kernel_manager(),
+                            kernel_manager_class=current_python_kernel_manager(),
                             resources={"metadata": {"path": str(ROOT / "notebooks")}})
     client.execute()
     return nb

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from litscope import paths
-from litscope.execute import _current_python_kernel_manager
+from litscope.kernels import current_python_kernel_manager
 from litscope.screen import ScreenSession
 from litscope.screening import read_decisions
 
@@ -58,7 +58,7 @@ def test_screen_notebook_decisions_survive_a_new_kernel(tmp_path, export):
     for cell in nb.cells:
         cell.metadata.setdefault("tags", [])
     nb = parameterize_notebook(prepare_notebook_metadata(nb, str(NOTEBOOK), ""), parameters)
-    client = NotebookClient(nb, kernel_name="python3", kernel_manager_class=_current_python_kernel_manager(),
+    client = NotebookClient(nb, kernel_name="python3", kernel_manager_class=current_python_kernel_manager(),
                             timeout=600, resources={"metadata": {"path": str(tmp_path)}})
     with client.setup_kernel():
         for index, cell in enumerate(nb.cells):
@@ -88,7 +88,7 @@ def test_screen_notebook_decisions_survive_a_new_kernel(tmp_path, export):
     # A new kernel: papermill runs the notebook again; it continues where the first stopped.
     out = papermill.execute_notebook(str(NOTEBOOK), str(tmp_path / "again.ipynb"), parameters=parameters,
                                      kernel_name="python3", progress_bar=False, cwd=str(tmp_path),
-                                     kernel_manager_class=_current_python_kernel_manager())
+                                     kernel_manager_class=current_python_kernel_manager())
     text = _outputs(out)
     assert "2 of 150 decided (1 include, 1 exclude, 0 maybe)" in text
     assert first not in text and second not in text  # no longer in the queue shown

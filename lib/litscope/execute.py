@@ -56,9 +56,6 @@ from .publish import (OutputError, describe_os_error, keep_executed, make_partia
 from .relay import Relay, format_seconds
 from .render import render_html, render_notebook, render_pdf
 
-# Where the notebook tests (and litscope.batch, before run_review took kernel=) found it.
-_current_python_kernel_manager = current_python_kernel_manager
-
 __all__ = ["ReviewOutputs", "run_review", "render_notebook", "notebook_parameters",
            "parse_param", "resolve_parameters", "NotebookParameter", "ParamText"]
 
