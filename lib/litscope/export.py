@@ -26,7 +26,7 @@ import os
 import re
 import unicodedata
 from pathlib import Path
-from typing import IO, Any, Iterator, Union
+from typing import IO, Any, BinaryIO, Callable, Iterator, Union
 
 import pandas as pd
 
@@ -104,15 +104,33 @@ def _records(df: pd.DataFrame) -> Iterator[dict[str, Any]]:
         yield rec
 
 
-def _open_and_write(path: PathOrTextBuffer, text: str) -> Path | None:
-    """Write text to a path (UTF-8, '\\n' line ends; atomically, so a reader never sees half an
-    export) or a text buffer."""
+def _stream(path: PathOrTextBuffer, write: Callable[[IO[str]], None]) -> Path | None:
+    """Call ``write(out)`` with a text stream into a path (UTF-8, '\\n' line ends kept as
+    written; atomically, so a reader never sees half an export) or into a text buffer.
+
+    The text goes to the file entry by entry through an encoder with a small buffer, so an
+    export of 100,000 records never holds the whole file in memory (as a str, then as its
+    UTF-8 bytes): the bytes are the same as encoding the whole text at once.
+
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "x.txt"
+    >>> _stream(target, lambda out: [out.write(t) for t in ("caf\\u00e9", "\\r\\n", "ok")]).read_bytes()
+    b'caf\\xc3\\xa9\\r\\nok'
+    """
     if hasattr(path, "write"):
-        path.write(text)  # type: ignore[union-attr]
+        write(path)  # type: ignore[arg-type]
         return None
     target = Path(os.fspath(path))  # type: ignore[arg-type]
+
+    def encode_into(fh: BinaryIO) -> None:
+        # newline="": no line-end translation, as when the str was encoded in one piece
+        out = io.TextIOWrapper(fh, encoding="utf-8", newline="")
+        write(out)
+        out.flush()
+        out.detach()  # atomic_write closes (and renames) the file itself
+
     try:
-        atomic_write(target, text)
+        atomic_write(target, encode_into)
     except OSError as exc:
         raise InputError(f"cannot write file: {exc.strerror or exc}", file=target) from exc
     return target
@@ -221,8 +239,12 @@ def write_bibtex(df: pd.DataFrame, path: PathOrTextBuffer) -> Path | None:
         The file written (None for a buffer).
     """
     df = _check(df)
-    out = io.StringIO()
-    for key, rec in zip(citation_keys(df), _records(df)):
+    keys = citation_keys(df)  # needs the whole frame (repeats get suffixes), so before writing
+    return _stream(path, lambda out: _write_bibtex_entries(df, keys, out))
+
+
+def _write_bibtex_entries(df: pd.DataFrame, keys: list[str], out: IO[str]) -> None:
+    for key, rec in zip(keys, _records(df)):
         venue = _text(rec.get("venue"))
         fields: list[tuple[str, str]] = [
             ("title", bibtex_escape(_text(rec.get("title")))),
@@ -250,7 +272,6 @@ def write_bibtex(df: pd.DataFrame, path: PathOrTextBuffer) -> Path | None:
             if value:
                 out.write(f"  {name} = {{{value}}},\n")
         out.write("}\n\n")
-    return _open_and_write(path, out.getvalue())
 
 
 # ---------------------------------------------------------------- RIS
@@ -278,7 +299,10 @@ def write_ris(df: pd.DataFrame, path: PathOrTextBuffer) -> Path | None:
         The file written (None for a buffer).
     """
     df = _check(df)
-    out = io.StringIO()
+    return _stream(path, lambda out: _write_ris_entries(df, out))
+
+
+def _write_ris_entries(df: pd.DataFrame, out: IO[str]) -> None:
     for rec in _records(df):
         venue = _text(rec.get("venue"))
         lines = [("TY", "JOUR" if venue else "GEN"), ("TI", _text(rec.get("title")))]
@@ -310,7 +334,6 @@ def write_ris(df: pd.DataFrame, path: PathOrTextBuffer) -> Path | None:
             if value:
                 out.write(f"{tag}  - {value}\n")
         out.write("ER  - \n\n")
-    return _open_and_write(path, out.getvalue())
 
 
 # ---------------------------------------------------------------- CSV
@@ -349,7 +372,10 @@ def write_csv(df: pd.DataFrame, path: PathOrTextBuffer) -> Path | None:
     """
     df = _check(df)
     columns = [c for c in _CSV_COLUMNS if c in df.columns] + [c for c in df.columns if c not in _CSV_COLUMNS]
-    out = io.StringIO()
+    return _stream(path, lambda out: _write_csv_rows(df, columns, out))
+
+
+def _write_csv_rows(df: pd.DataFrame, columns: list[str], out: IO[str]) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(escape_row(columns))
     for rec in _records(df):
@@ -363,4 +389,3 @@ def write_csv(df: pd.DataFrame, path: PathOrTextBuffer) -> Path | None:
             else:
                 row.append(_text(value))
         writer.writerow(escape_row(row))  # no cell can run as a spreadsheet formula
-    return _open_and_write(path, out.getvalue())
