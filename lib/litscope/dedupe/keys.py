@@ -10,10 +10,18 @@ import numpy as np
 import pandas as pd
 
 from ..bibfields import BIBLIO_FIELDS, BiblioEvidence
-from .rules import _ARXIV_DOI, _list, _text, _title_key, _year
+from .rules import _ARXIV_DOI, MAX_BLOCK, _list, _text, _title_key, _year
 
-@lru_cache(maxsize=None)
+
+# Called with a block's size, at most MAX_BLOCK (40): all sizes together hold about 170 KB of
+# index pairs; the bound keeps it so should a caller ever pass larger sizes.
+@lru_cache(maxsize=MAX_BLOCK)
 def _triu(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs (i < j) of ``n`` items, shared between calls: read them, never write them.
+
+    >>> _triu(3)
+    (array([0, 0, 1]), array([1, 2, 2]))
+    """
     return np.triu_indices(n, k=1)
 
 
