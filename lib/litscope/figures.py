@@ -30,7 +30,8 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["show", "hover_text", "topic_colors", "plot_years", "plot_topic_sizes", "plot_topic_map",
-           "plot_topic_similarity", "plot_topics_over_time", "plot_sources", "WIDTH"]
+           "plot_topic_similarity", "plot_topics_over_time", "plot_sources", "sample_map_points",
+           "MAP_MAX_POINTS", "WIDTH"]
 
 #: Figure width in pixels; fits the text width of an A4 page.
 WIDTH = 900
@@ -206,18 +207,69 @@ def plot_topic_sizes(topics: pd.DataFrame, n_unassigned: int = 0, *,
     return _layout(fig, title, 120 + 28 * len(names), showlegend=False)
 
 
+#: Most papers the topic map draws; above it a seeded sample stratified by topic is drawn
+#: (a scatter of every paper of a 100k corpus makes a ~47 MB notebook output).
+MAP_MAX_POINTS = 10_000
+
+
+def sample_map_points(topics: Sequence[int], max_points: int = MAP_MAX_POINTS, *, seed: int = 0,
+                      min_per_topic: int = 20) -> np.ndarray:
+    """Sorted row positions of a deterministic sample stratified by topic; all rows when they fit.
+
+    Each topic keeps a share of ``max_points`` in proportion to its size (largest remainders
+    get the spare points), and at least ``min_per_topic`` (or all its papers, if fewer), so a
+    small topic stays visible; the same topics and seed give the same sample.
+
+    >>> sample_map_points([0, 0, 1], max_points=5).tolist()
+    [0, 1, 2]
+    >>> rows = sample_map_points([0] * 90 + [1] * 10, max_points=20, min_per_topic=5)
+    >>> len(rows), int((rows >= 90).sum())  # 5 kept at least, plus its share of the rest
+    (20, 6)
+    """
+    topic_of = np.asarray([int(t) for t in topics])
+    n = len(topic_of)
+    if n <= max_points:
+        return np.arange(n)
+    groups = {t: np.flatnonzero(topic_of == t) for t in sorted(set(topic_of.tolist()))}
+    floor = {t: min(len(rows), min_per_topic) for t, rows in groups.items()}
+    spare = max(max_points - sum(floor.values()), 0)
+    rest = {t: len(rows) - floor[t] for t, rows in groups.items()}
+    total_rest = sum(rest.values()) or 1
+    exact = {t: spare * r / total_rest for t, r in rest.items()}
+    quota = {t: floor[t] + int(exact[t]) for t in groups}
+    left = max_points - sum(quota.values())
+    for t in sorted(groups, key=lambda t: (-(exact[t] - int(exact[t])), t)):
+        if left <= 0:
+            break
+        if quota[t] < len(groups[t]):
+            quota[t] += 1
+            left -= 1
+    rng = np.random.default_rng(seed)
+    chosen = [rng.choice(rows, size=min(quota[t], len(rows)), replace=False) for t, rows in groups.items()]
+    return np.sort(np.concatenate(chosen))
+
+
 def plot_topic_map(papers: pd.DataFrame, df: pd.DataFrame, topics: pd.DataFrame, *,
                    refs: Mapping[str, int] | None = None,
-                   title: str = "Map of the papers (2-D projection of their embeddings)") -> Any:
+                   title: str = "Map of the papers (2-D projection of their embeddings)",
+                   max_points: int = MAP_MAX_POINTS, seed: int = 0) -> Any:
     """Scatter of the papers on their 2-D coordinates, one colour (and legend entry) per topic.
 
     Hover shows the (escaped) title, the topic and, with ``refs``, the reference number.
     ``papers`` is row-aligned with ``df`` (as :class:`~litscope.topics.TopicResult.papers` is).
+    Above ``max_points`` papers the map draws :func:`sample_map_points` (seeded, stratified by
+    topic), says so in its title, and shortens the hover titles; the figure's
+    ``layout.meta`` then holds ``{"shown": n, "total": m}``.
     """
     go = _go()
     labels = dict(zip(topics["topic"].astype(int), topics["label"]))
     colors = topic_colors(list(labels) + list(papers["topic"].astype(int)))
     titles = dict(zip(df["id"], df["title"]))
+    total = len(papers)
+    sampled = total > max_points
+    if sampled:
+        papers = papers.iloc[sample_map_points(papers["topic"].astype(int).tolist(), max_points, seed=seed)]
+        title = f"{title}: {len(papers):,} of {total:,} papers shown (a sample stratified by topic)"
     fig = go.Figure()
     order = sorted(colors, key=lambda t: (t == -1, t))
     for topic in order:
@@ -226,7 +278,8 @@ def plot_topic_map(papers: pd.DataFrame, df: pd.DataFrame, topics: pd.DataFrame,
             continue
         name = _topic_name(topic, labels.get(topic, ""))
         hover = [
-            (f"[{refs[i]}] " if refs and i in refs else "") + hover_text(titles.get(i, ""))
+            (f"[{refs[i]}] " if refs and i in refs else "")
+            + hover_text(_short(titles.get(i, ""), 90) if sampled else titles.get(i, ""))
             + "<br><i>" + hover_text(name) + "</i>"
             for i in part["id"]]
         fig.add_trace(go.Scatter(
@@ -236,6 +289,8 @@ def plot_topic_map(papers: pd.DataFrame, df: pd.DataFrame, topics: pd.DataFrame,
                         line=dict(width=0.5, color="white"))))
     fig.update_xaxes(showticklabels=False, title_text="", zeroline=False)
     fig.update_yaxes(showticklabels=False, title_text="", zeroline=False)
+    if sampled:
+        fig.update_layout(meta={"shown": len(papers), "total": total})
     return _layout(fig, title, 700, legend=dict(font=dict(size=11), itemsizing="constant",
                                                    orientation="h", y=-0.02, yanchor="top"),
                    hovermode="closest")

@@ -17,7 +17,8 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-__all__ = ["BiblioResult", "NetworkResult", "lacking", "filled", "paper_labels", "WHAT"]
+__all__ = ["BiblioResult", "NetworkResult", "lacking", "filled", "paper_labels", "listed_papers", "PAPERS_LISTED",
+           "WHAT"]
 
 #: Column -> what it is, in the words of the exports that carry it.
 WHAT: dict[str, str] = {
@@ -105,3 +106,21 @@ def paper_labels(df: pd.DataFrame, refs: Mapping[str, int] | None = None) -> lis
     if refs:
         return [f"[{refs[i]}]" if i in refs else i for i in ids]
     return ids
+
+
+#: Papers named per network edge in the report (hover text and edges table); a keyword pair
+#: of a 100k corpus can have thousands, which made a ~40 MB notebook output.
+PAPERS_LISTED = 30
+
+
+def listed_papers(papers: list[str], limit: int = PAPERS_LISTED, sep: str = "; ") -> str:
+    """The first ``limit`` paper labels joined, then how many more there are.
+
+    >>> listed_papers(["[1]", "[2]", "[3]"], limit=2)
+    '[1]; [2]; … and 1 more'
+    >>> listed_papers(["[1]", "[2]"], limit=2)
+    '[1]; [2]'
+    """
+    if len(papers) <= limit:
+        return sep.join(papers)
+    return sep.join(papers[:limit]) + f"{sep}… and {len(papers) - limit:,} more"

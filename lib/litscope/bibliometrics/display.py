@@ -19,7 +19,7 @@ from typing import Any, Mapping
 import pandas as pd
 
 from ..report.html import _display_html, html_table
-from .common import BiblioResult, NetworkResult
+from .common import PAPERS_LISTED, BiblioResult, NetworkResult, listed_papers
 
 __all__ = ["result_html", "network_html", "display_result", "display_top_authors", "display_top_venues",
            "display_top_countries", "display_most_cited", "display_topic_trends", "display_keyword_network",
@@ -76,9 +76,16 @@ def network_html(result: NetworkResult, what: str, limit: int = 40) -> str:
     """The edges table of a network (papers behind each edge), or the lacking statement."""
     if not len(result.edges):
         return _lacking_html(result.lacking or f"No {what} network.")
-    head = result.edges.head(limit)
+    head = result.edges.head(limit).copy()
     more = (f'<p class="ls-note">The {limit} strongest of {len(result.edges)} links are listed.</p>'
             if len(result.edges) > limit else "")
+    behind = [result.graph.edges[a, b].get("papers", []) if result.graph.has_edge(a, b) else []
+              for a, b in zip(head["source"], head["target"])]
+    if any(len(p) > PAPERS_LISTED for p in behind):
+        head["papers"] = [listed_papers(list(p)) if len(p) > PAPERS_LISTED else text
+                          for p, text in zip(behind, head["papers"])]
+        more += _note_html(f"A link lists its first {PAPERS_LISTED} papers (by reference number); corpus.csv "
+                           f"has every paper's {what}s.")
     return (html_table(head, {"source": what.capitalize(), "target": what.capitalize(),
                               "weight": "Papers", "papers": "Which papers"},
                        numeric=("weight",), widths={"source": "24%", "target": "24%", "weight": "8%"})

@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 
 from ..figures import PALETTE, WIDTH, hover_text
-from .common import BiblioResult, NetworkResult
+from .common import BiblioResult, NetworkResult, listed_papers
 
 __all__ = ["plot_network", "plot_topic_shares"]
 
@@ -41,7 +41,8 @@ LABELLED_NODES = 12
 def plot_network(result: NetworkResult, title: str, *, seed: int = 42, node_name: str = "keywords") -> Any | None:
     """The network drawn with a seeded spring layout; None when it has no edge.
 
-    Edge midpoints carry the hover text naming the papers behind each edge.
+    Edge midpoints carry the hover text naming the papers behind each edge (the first
+    :data:`~litscope.bibliometrics.common.PAPERS_LISTED`, then how many more).
     """
     import networkx as nx
 
@@ -59,7 +60,7 @@ def plot_network(result: NetworkResult, title: str, *, seed: int = 42, node_name
         my.append((y0 + y1) / 2)
         papers = data.get("papers", [])
         mtext.append(f"{hover_text(a)} — {hover_text(b)}<br>{len(papers)} paper{'s' if len(papers) != 1 else ''}: "
-                     + hover_text(", ".join(papers), width=60))
+                     + hover_text(listed_papers(list(papers), sep=", "), width=60))
     nodes = sorted(graph.nodes)
     sizes = [graph.nodes[n].get("papers", 1) for n in nodes]
     biggest = max(sizes) or 1

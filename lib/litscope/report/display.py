@@ -79,11 +79,25 @@ def display_topic_overview(result: Any) -> None:
 
 
 def display_topic_map(result: Any, df: pd.DataFrame, refs: pd.DataFrame | Mapping[str, int] | None = None) -> None:
-    """The interactive 2-D map of the papers."""
+    """The interactive 2-D map of the papers; a note under it when it draws a sample of them."""
     from .. import figures
 
-    figures.show(figures.plot_topic_map(result.papers, df, result.topics,
-                                        refs=_ref_map(refs) if refs is not None else None))
+    fig = figures.plot_topic_map(result.papers, df, result.topics, refs=_ref_map(refs) if refs is not None else None)
+    figures.show(fig)
+    if fig.layout.meta:
+        _display_html(topic_map_note_html(fig.layout.meta["shown"], fig.layout.meta["total"]))
+
+
+def topic_map_note_html(shown: int, total: int) -> str:
+    """The note under a topic map that draws a sample of the papers.
+
+    >>> topic_map_note_html(10000, 100000)[:60]
+    '<p class="ls-note">10,000 of 100,000 papers shown on the map'
+    """
+    return (f'<p class="ls-note">{shown:,} of {total:,} papers shown on the map: a sample stratified by '
+            "topic (every topic in proportion to its size, small topics with at least 20 papers; seeded, "
+            "so the same each run), which keeps the report small enough to open. papers.csv has every "
+            "paper with its topic (columns topic and topic_label).</p>")
 
 
 def display_topic_similarity(result: Any) -> None:

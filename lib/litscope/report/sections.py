@@ -130,9 +130,23 @@ def dedupe_html(corpus: Corpus, source_counts: pd.DataFrame | None = None, max_g
     return "".join(parts)
 
 
-def references_html(refs: pd.DataFrame) -> str:
-    """The numbered reference list; each entry has the anchor ``ref-N``."""
-    parts = [prose("references_intro", n_papers=len(refs), order=REFERENCE_ORDER), '<div class="ls-refs">']
+#: Most entries the reference list shows; a 100k corpus's full list was a ~34 MB notebook output.
+REFERENCES_LISTED = 5_000
+
+
+def references_html(refs: pd.DataFrame, limit: int = REFERENCES_LISTED) -> str:
+    """The numbered reference list; each entry has the anchor ``ref-N``.
+
+    Above ``limit`` papers only the first ``limit`` entries are listed, with a note that
+    papers.csv has every paper under the same number (its ``ref`` column).
+    """
+    parts = [prose("references_intro", n_papers=len(refs), order=REFERENCE_ORDER)]
+    if len(refs) > limit:
+        parts.append(f'<p class="ls-note">The list below stops at [{limit:,}] of {len(refs):,} so that the report '
+                     "stays small enough to open; papers.csv lists every paper under the same number (column "
+                     "ref) with its title, authors, year, venue, DOI and arXiv id.</p>")
+        refs = refs.head(limit)
+    parts.append('<div class="ls-refs">')
     for r in refs.itertuples():
         parts.append(f'<p class="ls-ref" id="ref-{int(r.ref)}" data-id="{_esc(r.id)}">'
                      f'<span class="ls-refnum">[{int(r.ref)}]</span> {r.citation_html}</p>')
