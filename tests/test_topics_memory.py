@@ -34,6 +34,15 @@ def test_word_index_answers_as_the_corpus_it_replaces():
     edges = _edge_words()
     for q in [["language"], ["large", "language"], ["reinforcement"], ["vision"], ["diffusion"]]:
         assert new.next_word(q, members, edges) == old.next_word(q, members, edges), q
+        # the label engine passes each corpus's own member form (a row mask for WordIndex)
+        assert new.next_word(q, new.member_rows(members), edges) == old.next_word(q, members, edges), q
+    # counts the label engine reads, from int32 rows and a row mask instead of Python sets
+    for q in queries:
+        assert new.count(q) == old.count(q) == len(old.docs_with(q)), q
+        for m in (members, set(range(5, 30)), set()):
+            assert new.count_in(q, new.member_rows(m)) == old.count_in(q, old.member_rows(m)) \
+                == len(old.docs_with(q) & m), q
+            assert new.rows_with(q).tolist() == sorted(old.docs_with(q)), q
     groups = [set(range(0, 40)), set(range(40, len(texts)))]
     assert word_spread(new, groups) == word_spread(old, groups)
 

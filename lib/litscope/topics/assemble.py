@@ -82,7 +82,8 @@ def _assemble(labels, model, X, ids, titles, texts, order, n, *, seed, represent
                 confidence[i] = prob[i, pos[t]]
 
     # Spelling from abstracts only: titles are often in Title Case.
-    case = _case_map([t[len(ti):] if t.startswith(ti) else t for t, ti in zip(texts, titles)])
+    # (a generator: a list held a second copy of every abstract while the map was built)
+    case = _case_map(t[len(ti):] if t.startswith(ti) else t for t, ti in zip(texts, titles))
     # The compact index (labels._Corpus answers the same, in ~10x the memory at 100k papers).
     corpus = WordIndex(texts)
     groups = []

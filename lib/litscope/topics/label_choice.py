@@ -41,18 +41,20 @@ def _choose_labels(groups: list[dict[str, Any]], centroids: np.ndarray, embedder
     def content_of(key: str) -> list[str]:
         return [w for w in key.split() if w not in stops]
 
-    def contrast(key: str, members: set[int]) -> float:
+    def contrast(key: str, members: set[int], rows: Any) -> float:
         if corpus is None or not members:
             return 0.0
-        docs = corpus.docs_with(content_of(key))
-        inside = len(docs & members) / len(members)
+        words = content_of(key)
+        inside_n = corpus.count_in(words, rows)
         outside_n = corpus.n - len(members)
-        outside = len(docs - members) / outside_n if outside_n else 0.0
-        return inside - 2.0 * outside
+        outside = (corpus.count(words) - inside_n) / outside_n if outside_n else 0.0
+        return inside_n / len(members) - 2.0 * outside
 
     for g in groups:
         members = set(int(m) for m in g["members"])
         g["_members"] = members
+        # the corpus's own form of the member set (a row mask for WordIndex): counted often
+        rows = corpus.member_rows(members) if corpus is not None else members
         cands: dict[str, tuple[str, ...]] = {}
         bonus: dict[str, float] = {}
         for phrase in g["phrases"]:
@@ -69,14 +71,14 @@ def _choose_labels(groups: list[dict[str, Any]], centroids: np.ndarray, embedder
                 if clean:
                     bonus[key] = max(bonus.get(key, 0.0), 0.03)
         # Only the title spans best supported by the topic's papers are embedded.
-        ranked = sorted(titled, key=lambda k: (-(contrast(k, members) + bonus.get(k, 0.0)), len(k), k))
+        ranked = sorted(titled, key=lambda k: (-(contrast(k, members, rows) + bonus.get(k, 0.0)), len(k), k))
         for key in ranked[:30]:
             cands.setdefault(key, titled[key])
         # Complete phrases cut short ("large language" -> "large language models").
         if corpus is not None:
             for key in sorted(cands):
                 words = key.split()
-                nxt = corpus.next_word(words, members, stops)
+                nxt = corpus.next_word(words, rows, stops)
                 if nxt and len(words) < 6:
                     longer = key + " " + nxt
                     orig = cands.pop(key)
@@ -89,14 +91,15 @@ def _choose_labels(groups: list[dict[str, Any]], centroids: np.ndarray, embedder
         per_group.append(sorted(cands))  # sorted keys: deterministic order
         g["_cands"] = cands
         g["_bonus"] = bonus
-        g["_contrast"] = {k: contrast(k, members) for k in cands}
+        g["_contrast"] = {k: contrast(k, members, rows) for k in cands}
         # A parent's label should name what its children share, not one child.
         kid_sets = g.get("kid_members", [])
-        g["_cover"] = {k: (sum(len(corpus.docs_with(content_of(k)) & ks) >= 0.25 * len(ks) for ks in kid_sets)
-                           / len(kid_sets)) if kid_sets and corpus is not None else 0.0 for k in cands}
+        kid_rows = [(corpus.member_rows(ks), len(ks)) for ks in kid_sets] if corpus is not None else []
+        g["_cover"] = {k: (sum(corpus.count_in(content_of(k), kr) >= 0.25 * nk for kr, nk in kid_rows)
+                           / len(kid_rows)) if kid_rows else 0.0 for k in cands}
         # A phrase only one paper uses names that paper, not the topic.
         g["_rare"] = {k: float(corpus is not None and len(members) >= 6
-                               and len(corpus.docs_with(content_of(k)) & members) < 2) for k in cands}
+                               and corpus.count_in(content_of(k), rows) < 2) for k in cands}
 
     all_keys = sorted({k for keys in per_group for k in keys})
     texts = [tidy_label(_candidate_words(groups, k), case) or k for k in all_keys]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 from ..wordlists import word_pattern
 from .vocabulary import VAGUE_LABEL_WORDS, _edge_words, english_stop_words
@@ -145,6 +145,22 @@ class _Corpus:
         self._docs_memo[key] = out
         return out
 
+    def member_rows(self, members: set[int]) -> Any:
+        """``members`` in the form :meth:`count_in` and :meth:`next_word` read fastest (here the set)."""
+        return members
+
+    def count(self, words: Sequence[str]) -> int:
+        """Number of texts holding every word."""
+        return len(self.docs_with(words))
+
+    def count_in(self, words: Sequence[str], members: Any) -> int:
+        """Number of texts among ``members`` (from :meth:`member_rows`) holding every word."""
+        return len(self.docs_with(words) & members)
+
+    def _member_docs(self, words: Sequence[str], members: Any) -> list[int]:
+        """The members' texts holding every word, in order."""
+        return sorted(self.docs_with(words) & members)
+
     def _text(self, d: int) -> str:
         joined = self._joined[d]
         if joined is None:
@@ -157,7 +173,7 @@ class _Corpus:
         follow: Counter = Counter()
         total = 0
         pattern = " " + " ".join(words) + " "
-        for d in sorted(self.docs_with(words) & members):
+        for d in self._member_docs(words, members):
             text = self._text(d)
             at = text.find(pattern)
             while at >= 0:  # every occurrence, overlapping ones too
