@@ -210,10 +210,12 @@ def plot_topic_sizes(topics: pd.DataFrame, n_unassigned: int = 0, *,
 #: Most papers the topic map draws; above it a seeded sample stratified by topic is drawn
 #: (a scatter of every paper of a 100k corpus makes a ~47 MB notebook output).
 MAP_MAX_POINTS = 10_000
+#: Fewest papers a topic keeps on a sampled map (all of them when it has fewer).
+MAP_MIN_PER_TOPIC = 20
 
 
 def sample_map_points(topics: Sequence[int], max_points: int = MAP_MAX_POINTS, *, seed: int = 0,
-                      min_per_topic: int = 20) -> np.ndarray:
+                      min_per_topic: int = MAP_MIN_PER_TOPIC) -> np.ndarray:
     """Sorted row positions of a deterministic sample stratified by topic; all rows when they fit.
 
     Each topic keeps a share of ``max_points`` in proportion to its size (largest remainders

@@ -302,7 +302,10 @@ def find_topics(review: Review) -> None:
 
     settings = settings_of(compute_topics, **kwargs, exclude=("df", "embeddings", "embedder", "progress"))
     papers, embeddings = _scoped(review)
-    parts = (_paper_key(papers), embeddings, review.embedder.model_name, settings)
+    from .topics.compute import code_fingerprint
+
+    # The topic code's fingerprint: a changed algorithm never reuses a cached fit.
+    parts = (_paper_key(papers), embeddings, review.embedder.model_name, settings, code_fingerprint())
     review.topics = _cached(review, "topics", parts, lambda: compute_topics(papers, embeddings, **kwargs))
 
 

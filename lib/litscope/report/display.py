@@ -94,8 +94,11 @@ def topic_map_note_html(shown: int, total: int) -> str:
     >>> topic_map_note_html(10000, 100000)[:60]
     '<p class="ls-note">10,000 of 100,000 papers shown on the map'
     """
+    from .. import figures
+
     return (f'<p class="ls-note">{shown:,} of {total:,} papers shown on the map: a sample stratified by '
-            "topic (every topic in proportion to its size, small topics with at least 20 papers; seeded, "
+            f"topic (every topic in proportion to its size, small topics with at least {figures.MAP_MIN_PER_TOPIC} "
+            "papers; seeded, "
             "so the same each run), which keeps the report small enough to open. papers.csv has every "
             "paper with its topic (columns topic and topic_label).</p>")
 

@@ -244,7 +244,7 @@ def topic_settings(df: pd.DataFrame, embeddings: Any = None, **arguments: Any) -
 _UMAP_JIT_MODULES = ("umap.umap_", "umap.layouts", "umap.spectral", "umap.utils", "umap.distances")
 
 
-def _code_fingerprint() -> str:
+def code_fingerprint() -> str:
     """SHA-256 of the topic package's source, so a changed algorithm never reuses a cached result."""
     global _FINGERPRINT
     if _FINGERPRINT is None:
@@ -298,7 +298,7 @@ def topics_cache_key(cache: Any, df: pd.DataFrame, embeddings: np.ndarray, **set
             versions[package] = None
     columns = [c for c in ("id", "title", "abstract") if c in df.columns]
     return cache.key("topics", df[columns], np.asarray(embeddings, dtype=np.float32), keyed,
-                     _code_fingerprint(), versions, len(df))
+                     code_fingerprint(), versions, len(df))
 
 
 def compute_topics_cached(df: pd.DataFrame, embeddings: np.ndarray, *, cache: Any = None,
