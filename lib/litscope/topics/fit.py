@@ -232,6 +232,8 @@ def _key_phrases(texts, labels, *, seed, representation_model, vectorizer_model,
     from bertopic.representation import KeyBERTInspired, MaximalMarginalRelevance
     from bertopic.vectorizers import ClassTfidfTransformer
 
+    from .counting import is_countable
+
     # BERTopic only as the container its representation models expect: the topics are ours.
     model = BERTopic(embedding_model=_make_backend(embedder), representation_model=None,
                      calculate_probabilities=False, verbose=False)
@@ -243,12 +245,17 @@ def _key_phrases(texts, labels, *, seed, representation_model, vectorizer_model,
                             random_state=seed),
             MaximalMarginalRelevance(diversity=0.3, top_n_words=10),
         ]
+    vectorizer_model = vectorizer_model or default_vectorizer(n)
+    ctfidf_model = ClassTfidfTransformer(reduce_frequent_words=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        model.update_topics(texts, topics=labels.tolist(), top_n_words=20,
-                            vectorizer_model=vectorizer_model or default_vectorizer(n),
-                            ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
-                            representation_model=representation_model)
+        if is_countable(vectorizer_model):
+            _update_topics_counted(model, texts, labels, vectorizer_model=vectorizer_model,
+                                   ctfidf_model=ctfidf_model, representation_model=representation_model)
+        else:
+            model.update_topics(texts, topics=labels.tolist(), top_n_words=20,
+                                vectorizer_model=vectorizer_model, ctfidf_model=ctfidf_model,
+                                representation_model=representation_model)
     vocab = model.vectorizer_model.get_feature_names_out()
     out: dict[int, tuple[list[str], list[str]]] = {}
     ctfidf = model.c_tf_idf_
@@ -261,3 +268,30 @@ def _key_phrases(texts, labels, *, seed, representation_model, vectorizer_model,
         top = np.argsort(-r, kind="stable")[:20]
         out[t] = (phrases, [str(vocab[i]) for i in top if r[i] > 0])
     return out
+
+
+def _update_topics_counted(model, texts, labels, *, vectorizer_model, ctfidf_model, representation_model) -> None:
+    """BERTopic's ``update_topics(texts, topics=labels, top_n_words=20, ...)`` on papers counted one by one.
+
+    The same steps and results as BERTopic 0.17's ``update_topics`` (the topics are
+    unchanged, so no topic vectors are recomputed), except that the topic-term
+    counts come from :func:`~litscope.topics.counting.fit_topic_terms` instead of
+    the joined text of each topic (checked by tests/test_topics_counting.py).
+    """
+    import pandas as pd
+
+    from .counting import fit_topic_terms
+
+    topics = labels.tolist()
+    model.top_n_words = 20
+    model.vectorizer_model = vectorizer_model
+    model.ctfidf_model = ctfidf_model
+    model.representation_model = representation_model
+    documents = pd.DataFrame({"Document": texts, "Topic": topics, "ID": range(len(texts)), "Image": None})
+    model._update_topic_size(documents)
+    counts = fit_topic_terms(vectorizer_model, texts, labels, model.language)
+    words = vectorizer_model.get_feature_names_out()
+    model.ctfidf_model = ctfidf_model.fit(counts)  # no seed words: BERTopic's multiplier is None
+    model.c_tf_idf_ = model.ctfidf_model.transform(counts)
+    del counts
+    model.topic_representations_ = model._extract_words_per_topic(words, documents)
