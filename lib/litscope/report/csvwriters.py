@@ -59,12 +59,22 @@ def compute_papers_table(df: pd.DataFrame, papers: pd.DataFrame | None, summarie
         "year": [_year_text(y) for y in df["year"]],
     })
     if papers is not None and len(papers):
-        p = papers.drop_duplicates("id").set_index("id")
-        out["topic"] = [int(p.at[i, "topic"]) if i in p.index else -1 for i in out["id"]]
-        out["topic_label"] = [str(p.at[i, "topic_label"]) if i in p.index and "topic_label" in p else ""
-                              for i in out["id"]]
-        out["confidence"] = [round(float(p.at[i, "confidence"]), 3) if i in p.index and "confidence" in p
-                             and not is_missing(p.at[i, "confidence"]) else np.nan for i in out["id"]]
+        p = papers.drop_duplicates("id")
+        # one dict per column, read once, rather than a .at lookup per paper and column
+        pids = p["id"].tolist()
+        topic_of = dict(zip(pids, p["topic"].tolist()))
+        out["topic"] = [int(topic_of[i]) if i in topic_of else -1 for i in out["id"]]
+        if "topic_label" in p:
+            label_of = dict(zip(pids, p["topic_label"].tolist()))
+            out["topic_label"] = [str(label_of[i]) if i in label_of else "" for i in out["id"]]
+        else:
+            out["topic_label"] = ""
+        if "confidence" in p:
+            confidence_of = dict(zip(pids, p["confidence"].tolist()))
+            out["confidence"] = [round(float(confidence_of[i]), 3) if i in confidence_of
+                                 and not is_missing(confidence_of[i]) else np.nan for i in out["id"]]
+        else:
+            out["confidence"] = np.nan
     else:
         out["topic"], out["topic_label"], out["confidence"] = -1, "", np.nan
     summ = summaries if summaries is not None else {}
@@ -73,7 +83,8 @@ def compute_papers_table(df: pd.DataFrame, papers: pd.DataFrame | None, summarie
         if "authors" in df else ""
     for col in ("venue", "doi", "arxiv_id", "source_file"):
         out[col] = df[col].astype(str).to_numpy() if col in df else ""
-    out["source_file"] = [_display_path(f) if f else "" for f in out["source_file"]]
+    shown = {f: _display_path(f) if f else "" for f in set(out["source_file"])}  # a few files, many papers
+    out["source_file"] = [shown[f] for f in out["source_file"]]
     out["source_record"] = [_year_text(r) for r in df["source_record"]] if "source_record" in df else ""
     if "merged_from" in df:
         out["merged_from"] = ["; ".join(map(str, m)) if isinstance(m, (list, tuple, np.ndarray)) else str(m)

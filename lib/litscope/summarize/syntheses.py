@@ -11,10 +11,10 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ..missing import as_text, is_missing
-from ..text import is_informative, sentence_spans
+from ..text import sentence_spans
 from ._shared import Encoder, _default_encoder, _embed, _embed_rows, _iter, _require, _unit
 from .roles import ROLE_NAMES, sentence_role
-from .scoring import _SYNTHESIS_CONNECTIVE_PENALTY, _TIE_DECIMALS, _shape_penalty
+from .scoring import _SYNTHESIS_CONNECTIVE_PENALTY, _TIE_DECIMALS, _penalty_from_facts, _sentence_facts
 
 
 def _topic_ids(papers: pd.DataFrame, topics: pd.DataFrame | None) -> list[int]:
@@ -135,11 +135,15 @@ def compute_syntheses(df: pd.DataFrame, papers: pd.DataFrame, topics: pd.DataFra
     # every paper's sentences (with offsets) once, then one encode call for all of them
     spans: dict[str, list[tuple[int, int]]] = {}
     abstracts: dict[str, str] = {}
+    words_of: dict[str, list[int]] = {}  # each sentence's word count, -1 when it is not informative
     to_embed: list[str] = []
     for pid in dict.fromkeys(p for t in topic_ids for p in members[t]):
         abstract = as_text(info.at[pid, "abstract"])
         abstracts[pid] = abstract
         spans[pid] = sentence_spans(abstract)
+        # each sentence's shape is read once: whether it is a candidate, and its penalty
+        words_of[pid] = [n if informative else -1
+                         for informative, n in map(_sentence_facts, (abstract[a:b] for a, b in spans[pid]))]
         to_embed.extend(abstract[a:b] for a, b in spans[pid])
         if not spans[pid]:
             to_embed.append(as_text(info.at[pid, "title"]).strip() or str(pid))
@@ -169,10 +173,12 @@ def compute_syntheses(df: pd.DataFrame, papers: pd.DataFrame, topics: pd.DataFra
         row = {"topic": topic, "synthesis": "", "sentences": [], "cited_ids": [], "n_papers": len(pids),
                "coverage": 0.0, "redundancy": 0.0}
         cands = []  # (ref, position, pid, start, end)
+        n_words = []  # of each candidate
         for pid in sorted(pids, key=lambda p: (int(refs[p]), str(p))):
-            for pos, (a, b) in enumerate(spans[pid]):
-                if is_informative(abstracts[pid][a:b]):
+            for pos, ((a, b), n) in enumerate(zip(spans[pid], words_of[pid])):
+                if n >= 0:
                     cands.append((int(refs[pid]), pos, pid, a, b))
+                    n_words.append(n)
         if not cands:
             prepared.append((row, None, [], [], None, None, None))
             continue
@@ -182,7 +188,8 @@ def compute_syntheses(df: pd.DataFrame, papers: pd.DataFrame, topics: pd.DataFra
         cmat = matrix[cand_rows]
         # Out of their abstract, sentences opening with "This ..." or "However," point at a sentence
         # the reader never sees; a topic offers many candidates, so they are taken only as a last resort.
-        penalty = np.array([_shape_penalty(t, connective=_SYNTHESIS_CONNECTIVE_PENALTY) for t in texts])
+        penalty = np.array([_penalty_from_facts(t, True, n, _SYNTHESIS_CONNECTIVE_PENALTY)
+                            for t, n in zip(texts, n_words)])
         relevance = cmat @ _unit(pmat.mean(axis=0)) - penalty
         if rerank is not None:
             if len(cands) > shortlist:  # the most relevant, at most two per paper, in (ref, position) order
