@@ -35,10 +35,20 @@ def _canonical_order(df: pd.DataFrame) -> np.ndarray:
     keys = pd.DataFrame({
         "f": strings("source_file"),
         "r": pd.to_numeric(df["source_record"], errors="coerce").fillna(-1).to_numpy(),
-        "i": strings("id"), "t": strings("title"), "a": strings("abstract"),
+        "i": strings("id"), "t": strings("title"),
         "p": np.arange(len(df)),
     })
-    return keys.sort_values(["f", "r", "i", "t", "a", "p"], kind="stable")["p"].to_numpy()
+    keys = keys.sort_values(["f", "r", "i", "t", "p"], kind="stable").reset_index(drop=True)
+    # The abstract only breaks ties of the other keys: sorting the tied rows alone by it gives the
+    # order of sorting every row by it, and no other abstract becomes a Python string (sorting
+    # an Arrow string column goes through one).
+    tied = keys.duplicated(["f", "r", "i", "t"], keep=False).to_numpy()
+    if tied.any():
+        sub = keys[tied].copy()
+        abstracts = df["abstract"] if "abstract" in df.columns else pd.Series([""] * len(df), dtype=object)
+        sub["a"] = abstracts.iloc[sub["p"].to_numpy()].astype("string").fillna("").to_numpy()
+        keys.loc[tied, "p"] = sub.sort_values(["f", "r", "i", "t", "a", "p"], kind="stable")["p"].to_numpy()
+    return keys["p"].to_numpy()
 
 
 def _unique(values: Sequence[str]) -> list[str]:
@@ -81,12 +91,29 @@ class _Records:
         self.files = [_text(v) for v in column("source_file")]
         self.biblio = BiblioEvidence(*(column(c) for c in BIBLIO_FIELDS))
         self.records = [_year(v) for v in column("source_record")]
-        abstracts = column("abstract")
+        has_abstract = _filled(sub["abstract"]) if "abstract" in sub.columns else [False] * self.n
         venues = column("venue")
         # Richness decides which record represents a cluster.
         self.richness = [
             (bool(self.dois[k]), bool(self.arxiv[k] or self.pmids[k]),
-             sum(map(bool, (self.titles[k], _text(a), firsts[k], self.years[k] >= 0, _text(v)))))
-            for k, (a, v) in enumerate(zip(abstracts, venues))
+             sum(map(bool, (self.titles[k], a, firsts[k], self.years[k] >= 0, _text(v)))))
+            for k, (a, v) in enumerate(zip(has_abstract, venues))
         ]
+
+
+#: Cells turned into Python objects at a time by :func:`_filled`.
+FILLED_CHUNK = 10_000
+
+
+def _filled(column: pd.Series) -> list[bool]:
+    """Whether each cell has text (``bool(as_text(cell))``), reading ``FILLED_CHUNK`` cells at a
+    time, so a column of abstracts never exists as Python strings all at once.
+
+    >>> _filled(pd.Series(["a", "", None, float("nan"), " "], dtype=object))
+    [True, False, False, False, True]
+    """
+    out: list[bool] = []
+    for start in range(0, len(column), FILLED_CHUNK):
+        out.extend(bool(_text(v)) for v in column.iloc[start:start + FILLED_CHUNK].tolist())
+    return out
 

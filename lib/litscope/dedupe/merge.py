@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any, Iterable
 
+import numpy as np
 import pandas as pd
 
 from ..bibfields import merge_biblio
@@ -82,6 +83,65 @@ def _list_cell(value: Any, single: bool) -> list[str]:
     return _list(value)
 
 
+def _papers_frame(df: pd.DataFrame, positions: np.ndarray, columns: list[str], rows: dict[int, dict[str, Any]],
+                  single: list[bool], ids: list[str]) -> pd.DataFrame:
+    """One row per cluster: the representative's row of ``df`` (at ``positions``), the merged
+    ``rows`` of clusters of several records, the clusters' ``ids``.
+
+    The representatives' cells are taken column by column (no Python object per text cell);
+    when every record is its own paper in the input's order, the papers' text columns are the
+    records' columns themselves (pandas copy-on-write: changing one frame never changes the
+    other), so a corpus where nothing merges does not hold its abstracts twice. Values and
+    dtypes are those of building each column from its cells: a merged value that does not fit
+    the input's dtype leaves the column of object dtype; ``year`` and ``source_record`` are
+    Int64 with missing or negative values as <NA>.
+    """
+    n = len(positions)
+    same_rows = n == len(df) and bool(np.array_equal(positions, np.arange(n)))
+    base = df[columns] if same_rows else df[columns].iloc[positions]
+    base = base.reset_index(drop=True)
+    out = {}
+    multi = sorted(rows)
+    for col in columns:
+        if col in LIST_COLUMNS:  # cleaned lists; see _list_cell for when the input's list is kept
+            values = [_list_cell(v, s) for v, s in zip(base[col].tolist(), single)]
+            for c in multi:
+                values[c] = rows[c][col]
+            out[col] = pd.Series(values, dtype=object)
+        elif col in ("year", "source_record"):
+            values = base[col].tolist()
+            for c in multi:
+                values[c] = rows[c][col]
+            out[col] = pd.Series(pd.array([None if _year(v) < 0 else _year(v) for v in values], dtype="Int64"))
+        elif col == "id":
+            out[col] = _with_values(base[col], df[col].dtype, dict(enumerate(ids)) if base[col].tolist() != ids
+                                    else {})
+        else:
+            out[col] = _with_values(base[col], df[col].dtype, {c: rows[c][col] for c in multi})
+    return pd.DataFrame(out, columns=columns)
+
+
+def _with_values(column: pd.Series, dtype: Any, changes: dict[int, Any]) -> pd.Series:
+    """``column`` with the values at the positions ``changes`` replaced, in ``dtype`` when
+    every value fits it (as ``pd.Series(values, dtype=object).astype(dtype)``), else object.
+    Without changes (and rows) the column is returned as it is, sharing the input's data."""
+    if not len(column):
+        return pd.Series([], dtype=object)
+    if not changes:
+        return column
+    try:
+        new = pd.Series(list(changes.values()), dtype=object).astype(dtype)
+    except (TypeError, ValueError):
+        values = column.tolist()
+        for c, v in changes.items():
+            values[c] = v
+        return pd.Series(values, dtype=object)
+    column = column.copy()
+    column.iloc[list(changes)] = new.to_numpy() if not isinstance(new.dtype, pd.api.extensions.ExtensionDtype) \
+        else new.array
+    return column
+
+
 def deduplicate(corpus: Corpus | pd.DataFrame, *, threshold: float = DEFAULT_THRESHOLD,
                 progress: bool = False) -> Corpus:
     """Merge each cluster of duplicates (see :func:`find_duplicates`) into one record.
@@ -132,39 +192,31 @@ def deduplicate(corpus: Corpus | pd.DataFrame, *, threshold: float = DEFAULT_THR
     order, recs, clusters, rep, audit = _cluster(df, threshold, progress)
     columns = [c for c in COLUMNS if c in df.columns] + [c for c in df.columns
                                                           if c not in COLUMNS and c != "merged_from"]
-    sub = df.iloc[order]
-    col_values = {c: sub[c].tolist() for c in columns}
     if "merged_from" in df.columns:  # de-duplicating an already merged corpus keeps the history
         provenance = [_list(v) or [record_key(f, r)]
-                      for v, f, r in zip(sub["merged_from"].tolist(), recs.files, recs.records)]
+                      for v, f, r in zip(df["merged_from"].iloc[order].tolist(), recs.files, recs.records)]
     else:
         provenance = [[record_key(f, r)] for f, r in zip(recs.files, recs.records)]
-    # Start from each cluster's representative, then overwrite the clusters of several records.
-    out = {c: [col_values[c][b] for b in rep] for c in columns}
-    for col in LIST_COLUMNS:
-        if col in out:  # cleaned lists; see _list_cell for when the input's list is kept
-            out[col] = [_list_cell(v, len(mem) == 1) for v, mem in zip(out[col], clusters)]
-    out["id"] = [recs.ids[b] for b in rep]
-    out["merged_from"] = [[p for k in mem for p in provenance[k]] for mem in clusters]
     multi: Iterable[int] = [c for c, mem in enumerate(clusters) if len(mem) > 1]
-    if progress:
-        from .progress import bar
-        multi = bar(multi, desc="Merging duplicates", unit="cluster")
-    for c in multi:
-        mem = clusters[c]
-        row = _merge_cluster([{col: col_values[col][k] for col in columns} for k in mem], mem.index(rep[c]))
-        for col in columns:
-            if col != "id":
-                out[col][c] = row[col]
-    merged = pd.DataFrame({c: pd.Series(out[c], dtype=object) for c in columns + ["merged_from"]})
-    for col in columns:
-        if col in ("year", "source_record"):
-            merged[col] = pd.array([None if _year(v) < 0 else _year(v) for v in out[col]], dtype="Int64")
-        elif col not in LIST_COLUMNS and len(merged):
-            try:
-                merged[col] = merged[col].astype(df[col].dtype)
-            except (TypeError, ValueError):
-                pass  # keep object dtype for a column whose values no longer fit
+    rows: dict[int, dict[str, Any]] = {}
+    if multi:
+        # Only the records of merged clusters become dicts; the others stay in their columns.
+        members = [k for c in multi for k in clusters[c]]
+        member_frame = df.iloc[np.asarray(order)[members]]
+        member_values = {c: dict(zip(members, member_frame[c].tolist())) for c in columns}
+        del member_frame
+        if progress:
+            from .progress import bar
+            multi = bar(multi, desc="Merging duplicates", unit="cluster")
+        for c in multi:
+            mem = clusters[c]
+            rows[c] = _merge_cluster([{col: member_values[col][k] for col in columns} for k in mem],
+                                     mem.index(rep[c]))
+        del member_values
+    merged = _papers_frame(df, np.asarray(order)[rep] if len(rep) else np.array([], dtype=np.int64),
+                           columns, rows, [len(mem) == 1 for mem in clusters], [recs.ids[b] for b in rep])
+    merged["merged_from"] = pd.Series([[p for k in mem for p in provenance[k]] for mem in clusters],
+                                      dtype=object)
     return corpus.replace(papers=merged, clusters=_audit_frame(audit), deduplicated=True, dedupe_note="")
 
 

@@ -17,6 +17,10 @@ REFERENCE_ORDER = ("alphabetically by the first author's family name (by title f
                    "listed authors), then by year (unknown years last), then by title")
 
 
+#: The fields of a paper that :func:`compute_references` reads.
+_CITED_FIELDS = ("id", "authors", "title", "year", "venue", "doi", "arxiv_id", "pmid", "url")
+
+
 def _year_text(value: Any) -> str:
     try:
         return "" if is_missing(value) else str(int(value))
@@ -118,7 +122,9 @@ def compute_references(df: pd.DataFrame) -> pd.DataFrame:
     True
     """
     rows = []
-    for rec in df.to_dict("records"):
+    # Only the fields a citation shows, so no dict holds an abstract (or any other text) of every paper.
+    cited = df[[c for c in _CITED_FIELDS if c in df.columns]]
+    for rec in cited.to_dict("records"):
         authors = rec.get("authors")
         authors = list(authors) if isinstance(authors, (list, tuple, np.ndarray)) else []
         first_family = str(authors[0]).partition(",")[0] if authors else ""
