@@ -26,6 +26,7 @@ def _frame(n: int = 23) -> pd.DataFrame:
         "abstract": pd.array([f"Line one\r\nline {i}  of text." if i % 4 else float("nan") for i in range(n)],
                              dtype="str"),
         "keywords": [["a;b", "c"] if i % 2 else np.array(["x"]) for i in range(n)],
+        "venue": pd.array([None if i % 3 == 0 else f"J {i}" for i in range(n)], dtype="string"),  # pd.NA
         "score": rng.random(n),
         "source_record": pd.array(range(n), dtype="Int64"),
     })
@@ -58,6 +59,7 @@ def test_records_equal_itertuples(monkeypatch, block):
         assert list(f) == list(s)
         assert all(_same(f[k], s[k]) for k in f), (f, s)
     assert any(isinstance(r["title"], float) for r in slow)  # the frame does hold missing text
+    assert any(r["venue"] is pd.NA for r in slow)
 
 
 def _reference_citation_keys(df):
