@@ -95,17 +95,12 @@ def _check(df: Any) -> pd.DataFrame:
     return df
 
 
-#: Rows whose cells are read at once by :func:`_records`: a few MB of text at a time.
-_RECORD_BLOCK = 2_000
+_RECORD_BLOCK = 2_000  # rows whose cells _records reads at once: a few MB of text
 
 
 def _cells(column: pd.Series) -> list[Any]:
-    """The cells of a column, as iterating it yields them.
-
-    A text column (pandas' ``str`` dtype, backed by Arrow) is read in one ``tolist`` call,
-    which gives the same values as iterating it cell by cell, many times faster; other
-    columns (nullable integers, lists) are iterated as ``DataFrame.itertuples`` does.
-    """
+    """The cells of a column as iterating it yields them: a text column in one ``tolist`` call (the
+    same values, without an Arrow ``as_py`` per cell), others (``Int64``, lists) by iterating."""
     if isinstance(column.dtype, pd.StringDtype):
         return column.tolist()
     return list(column)
@@ -303,7 +298,7 @@ _LINE_BREAKS = re.compile(r"[\r\n]+")
 
 
 def _ris_value(text: str) -> str:
-    """One line per field: the reader would take a line starting 'XX  - ' for a new field.
+    """One line per field (a line starting 'XX  - ' would start a new field).
 
     >>> _ris_value(" two\\r\\nlines "), _ris_value(" one line ")
     ('two lines', 'one line')
