@@ -108,3 +108,16 @@ def test_references_are_the_same_with_only_the_cited_fields():
     assert full.equals(narrow)
     assert reference_numbers(full) == reference_numbers(narrow)
     assert full.loc[0, "citation_text"].startswith("Doe0, J., & Roe, R. (2000).")
+
+
+def test_a_files_repeated_list_items_are_one_string_each():
+    # distinct but equal string objects, as a reader parses them from each record
+    first, second = "".join(["machine ", "learning"]), "".join(["machine ", "learn", "ing"])
+    assert first == second and first is not second
+    frame = to_frame([{"title": "A", "keywords": [first, "graphs"], "authors": ["Doe, Jane"]},
+                      {"title": "B", "keywords": [second], "authors": ["".join(["Doe, ", "Jane"])]}],
+                     source_format="ris", source_file="a.ris")
+    assert frame["keywords"].tolist() == [["machine learning", "graphs"], ["machine learning"]]
+    assert frame.loc[0, "keywords"][0] is frame.loc[1, "keywords"][0]
+    assert frame.loc[0, "authors"][0] is frame.loc[1, "authors"][0]
+    assert type(frame.loc[1, "keywords"]) is list

@@ -164,9 +164,16 @@ def to_file_records(records: Iterable[Mapping[str, Any]], *, source_format: str,
     rows = []
     removal_notes = []
     skipped = list(skipped)
+    # One string object per distinct list item of the file: keywords, authors and countries
+    # repeat across records, and each copy would otherwise stay in memory for the whole review.
+    shared: dict[str, str] = {}
     for position, raw in enumerate(records, start=1):
         raw, removed = scrub_record(raw)
         rec = normalize_record(raw)
+        for col in LIST_COLUMNS:
+            items = rec.get(col)
+            if type(items) is list and items:
+                rec[col] = [shared.setdefault(v, v) if type(v) is str else v for v in items]
         number, line = int(raw.get("source_record") or position), raw.get("source_line")
         if removed and not rec["title"] and not rec["abstract"]:  # its text was all control characters
             skipped.append(SkippedRecord(str(source_file), number, line, "record has neither title nor "
