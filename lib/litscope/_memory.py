@@ -1,11 +1,19 @@
-"""Hand freed heap memory back to the operating system after a large stage.
+"""Hand freed heap memory back to the operating system (glibc only).
 
 CPython frees the objects of a finished stage (the topic step's word index, UMAP's
 graphs), but glibc's allocator keeps most of the freed pages mapped, so the
 process's resident size stays at the stage's peak for the rest of the review,
 while the notebook runner's own memory grows with the report.
-:func:`release_freed_memory` asks glibc to return them (``malloc_trim``); elsewhere
-(macOS, Windows, musl) it does nothing.
+:func:`release_freed_memory` asks glibc to return them (``malloc_trim``).
+
+The same happens inside a long loop of differently sized buffers: a transformer
+embedding texts longest first frees tensors of a shrinking size every batch, and
+glibc reuses the freed heap only in part, so the resident size climbed by 1.8 GB
+over 12,280 MiniLM texts.  :class:`HeapTrimmer` trims every few batches, without
+a garbage collection, which keeps it flat.
+
+Everywhere but glibc (macOS, Windows, musl) these do nothing and say so.  Trimming
+never changes a result: it only unmaps pages that hold no live object.
 """
 
 from __future__ import annotations
@@ -14,8 +22,40 @@ import ctypes
 import ctypes.util
 import gc
 import sys
+from typing import Any
 
-_TRIM = None
+_LIBC: Any = None
+
+
+def _glibc() -> Any:
+    """glibc, loaded once with ``malloc_trim`` typed; False elsewhere."""
+    global _LIBC
+    if _LIBC is None:
+        _LIBC = False
+        if sys.platform.startswith("linux"):
+            try:
+                libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+                libc.gnu_get_libc_version  # noqa: B018 - only glibc has it (musl has no malloc_trim either)
+                libc.malloc_trim.argtypes = [ctypes.c_size_t]
+                libc.malloc_trim.restype = ctypes.c_int
+                _LIBC = libc
+            except (OSError, AttributeError):  # not glibc
+                pass
+    return _LIBC
+
+
+def trim_heap() -> bool:
+    """Return the allocator's free pages to the OS now, without collecting garbage.
+
+    Returns whether memory was handed back (always False but on glibc).
+
+    Examples
+    --------
+    >>> isinstance(trim_heap(), bool)
+    True
+    """
+    libc = _glibc()
+    return bool(libc.malloc_trim(0)) if libc else False
 
 
 def release_freed_memory() -> bool:
@@ -28,21 +68,43 @@ def release_freed_memory() -> bool:
     >>> isinstance(release_freed_memory(), bool)
     True
     """
-    global _TRIM
     gc.collect()
-    if not sys.platform.startswith("linux"):
-        return False
-    if _TRIM is None:
-        try:
-            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-            _TRIM = libc.malloc_trim
-            _TRIM.argtypes = [ctypes.c_size_t]
-            _TRIM.restype = ctypes.c_int
-        except (OSError, AttributeError):  # not glibc
-            _TRIM = False
-    if not _TRIM:
-        return False
-    return bool(_TRIM(0))
+    return trim_heap()
 
 
-__all__ = ["release_freed_memory"]
+class HeapTrimmer:
+    """Trim the heap once every ``every`` calls of :meth:`step` (after a batch of work).
+
+    Parameters
+    ----------
+    every : int
+        Steps between trims; 1 trims after every step.
+
+    Attributes
+    ----------
+    steps, trims : int
+        Steps seen, and trims asked of the allocator (also where it does nothing).
+
+    Examples
+    --------
+    >>> trimmer = HeapTrimmer(every=2)
+    >>> [trimmer.step() for _ in range(4)], trimmer.trims
+    ([False, True, False, True], 2)
+    """
+
+    def __init__(self, every: int) -> None:
+        self.every = max(1, int(every))
+        self.steps = 0
+        self.trims = 0
+
+    def step(self) -> bool:
+        """Count one step; trim when it is the ``every``-th. Returns whether it trimmed."""
+        self.steps += 1
+        if self.steps % self.every:
+            return False
+        self.trims += 1
+        trim_heap()
+        return True
+
+
+__all__ = ["HeapTrimmer", "release_freed_memory", "trim_heap"]
