@@ -54,9 +54,10 @@ def knn_graph(X: np.ndarray, k: int, *, step: float = KNN_DISTANCE_STEP,
             np.round(D, out=D)
             D *= step
         if k < n:
-            part = np.argpartition(D, k - 1, axis=1)[:, :k]
-            # the k-th distance may be tied: take every tied column, then keep the lowest row numbers
-            kth = D[rows, part[rows, np.argmax(D[rows[:, None], part], axis=1)]]
+            # the k-th smallest distance of each row (a value: partitioning floats is cheaper than
+            # argpartition's int64 columns); it may be tied: take every tied column, then keep
+            # the lowest row numbers
+            kth = np.partition(D, k - 1, axis=1)[:, k - 1]
             cand = [np.flatnonzero(D[r] <= kth[r]) for r in rows]
         else:
             cand = [cols] * len(rows)
