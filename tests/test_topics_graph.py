@@ -34,3 +34,18 @@ def test_knn_graph_equals_brute_force_with_ties(block):
     assert np.array_equal(idx, ref_idx)
     assert np.allclose(dist, ref_dist, atol=1e-6)
     assert idx[0].tolist() == [0] + list(range(10, 24))  # ties: lowest row numbers
+
+
+@pytest.mark.parametrize("m", [40, 2000])
+def test_split_silhouette_from_precomputed_distances_is_the_cosine_one(m):
+    """_split_topic scores cuts on one precomputed matrix: exactly silhouette_score(metric='cosine')."""
+    from sklearn.metrics import pairwise_distances, silhouette_score
+
+    rng = np.random.default_rng(m)
+    X = rng.normal(size=(m, 32)).astype(np.float32)
+    X[: m // 2] += 2.0
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    D = pairwise_distances(X, metric="cosine")
+    for parts in (2, 3, 5):
+        cut = rng.integers(0, parts, size=m)
+        assert silhouette_score(D, cut, metric="precomputed") == silhouette_score(X, cut, metric="cosine")

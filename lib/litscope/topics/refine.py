@@ -56,13 +56,16 @@ def _split_topic(Xm: np.ndarray, min_size: int) -> np.ndarray | None:
     nearest, so memory stays bounded at 100,000 papers.
     """
     from scipy.cluster.hierarchy import fcluster, linkage
-    from sklearn.metrics import silhouette_score
+    from sklearn.metrics import pairwise_distances, silhouette_score
 
     m = len(Xm)
     sampled = m > SPLIT_SAMPLE
     rows = np.unique(np.linspace(0, m - 1, SPLIT_SAMPLE).round().astype(int)) if sampled else np.arange(m)
     Xs = Xm[rows]
     tree = linkage(Xs, method="ward")
+    # the cosine distances silhouette_score(Xs, metric="cosine") computes, once for every cut
+    # (the same matrix: up to SPLIT_SAMPLE rows scikit-learn computes it in one block)
+    distances = pairwise_distances(Xs, metric="cosine")
     best = None
     for parts in range(2, min(5, m // 2) + 1):
         cut_s = fcluster(tree, parts, criterion="maxclust")
@@ -72,7 +75,7 @@ def _split_topic(Xm: np.ndarray, min_size: int) -> np.ndarray | None:
         sizes = Counter(cut.tolist())
         if sum(c for c in sizes.values() if c >= min_size) < m / 2:
             continue  # a split that leaves most papers out shatters the topic instead
-        score = float(silhouette_score(Xs, cut_s, metric="cosine"))
+        score = float(silhouette_score(distances, cut_s, metric="precomputed"))
         if best is None or score > best[0] + 1e-9:
             best = (score, cut)
     if best is None or best[0] <= 0.02:
