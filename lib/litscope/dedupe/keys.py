@@ -88,7 +88,8 @@ class _Records:
             arxiv.append(x.lower())
         self.dois, self.arxiv = dois, arxiv
         self.pmids = [_text(v) for v in column("pmid")]
-        self.files = [_text(v) for v in column("source_file")]
+        shared: dict[str, str] = {}  # one string per file name, not one per record
+        self.files = [shared.setdefault(f, f) for f in map(_text, column("source_file"))]
         self.biblio = BiblioEvidence(*(column(c) for c in BIBLIO_FIELDS))
         self.records = [_year(v) for v in column("source_record")]
         has_abstract = _filled(sub["abstract"]) if "abstract" in sub.columns else [False] * self.n

@@ -139,8 +139,12 @@ def compute_references(df: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["ref", "id", "authors", "year", "title", "venue", "link",
                                      "citation_text", "citation_html"])
     rows.sort(key=lambda r: r["_key"])
-    out = []
-    for n, r in enumerate(rows, start=1):
+    # Built column by column, each row's dict dropped once read, so the rows and the
+    # citations are not all held twice (as dicts, then as the frame).
+    out: dict[str, list[Any]] = {c: [] for c in ("ref", "id", "authors", "year", "title", "venue", "link",
+                                                  "citation_text", "citation_html")}
+    for n in range(1, len(rows) + 1):
+        r, rows[n - 1] = rows[n - 1], None
         year = f"({r['year']})" if r["year"] else "(n.d.)"
         title = r["title"] if r["title"][-1:] in ".?!" else r["title"] + "."
         head = f"{r['authors']} {year}." if r["authors"] else ""
@@ -159,8 +163,10 @@ def compute_references(df: pd.DataFrame) -> pd.DataFrame:
             h += f" {_esc(r['venue'])}" + ("" if r["venue"].endswith(".") else ".")
         if r["link"]:
             h += f' <a href="{_esc(r["link"])}">{_esc(r["_shown"])}</a>'
-        out.append({"ref": n, "id": r["id"], "authors": r["authors"], "year": r["year"], "title": r["title"],
-                    "venue": r["venue"], "link": r["link"], "citation_text": text, "citation_html": h})
+        for column, value in zip(out.values(), (n, r["id"], r["authors"], r["year"], r["title"], r["venue"],
+                                                r["link"], text, h)):
+            column.append(value)
+    del rows
     return pd.DataFrame(out)
 
 
