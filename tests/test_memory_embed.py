@@ -117,3 +117,33 @@ def test_trimming_changes_no_vector():
     trimmed = trimming.encode(texts)
     assert trimming.trimmer.trims == trimming.model_calls > 1
     assert np.array_equal(plain, trimmed)
+
+
+class _HashTeacher(BaseEmbedder):
+    """Model-free teacher: a fixed pseudo-random unit vector per text."""
+
+    def _load(self):
+        return "no model"
+
+    def _embed_batch(self, texts):
+        import hashlib
+
+        seeds = [int(hashlib.sha256(t.encode()).hexdigest()[:8], 16) for t in texts]
+        return np.stack([np.random.default_rng(seed).standard_normal(16) for seed in seeds])
+
+
+def test_fast_projection_in_place_equals_a_new_array():
+    from litscope.embedders.fast import FastEmbedder
+
+    words = ["graph", "neural", "trial", "patient", "model", "review", "screening", "topic"]
+    rng = np.random.default_rng(1)
+    unique = [" ".join(rng.choice(words, size=12)) + f" doc{i % 40}" for i in range(300)]
+    e = FastEmbedder(teacher=_HashTeacher("hash", cache_dir=False, progress=False), progress=False)
+    s = 50
+    Y_s = e.teacher.encode(unique[:s])
+    fresh = e._project(unique, s, Y_s)
+    target = np.full((len(unique), 16), np.nan, dtype=np.float32)
+    returned = e._project(unique, s, Y_s, out=target[s:])
+    assert np.shares_memory(returned, target)  # written where asked, not into a copy
+    assert np.array_equal(target[s:], fresh)
+    assert np.isnan(target[:s]).all()  # nothing written outside ``out``

@@ -173,7 +173,7 @@ class FastEmbedder(BaseEmbedder):
         else:
             vecs = np.empty((n, Y_s.shape[1]), dtype=np.float32)
             vecs[:s] = Y_s
-            vecs[s:] = self._project(unique, s, Y_s)
+            self._project(unique, s, Y_s, out=vecs[s:])  # in place: no second n x dim array
         index = {t: i for i, t in enumerate(unique)}
         out = vecs[[index[t] for t in texts]]
         if s < n:
@@ -197,18 +197,26 @@ class FastEmbedder(BaseEmbedder):
 
                 return sp.csr_matrix((len(unique), 1), dtype=np.float32)
 
-    def _project(self, unique: list[str], s: int, Y_s: np.ndarray) -> np.ndarray:
-        """Predicted unit vectors of ``unique[s:]`` from a ridge fitted on the first ``s``."""
+    def _project(self, unique: list[str], s: int, Y_s: np.ndarray,
+                 out: np.ndarray | None = None) -> np.ndarray:
+        """Predicted unit vectors of ``unique[s:]`` from a ridge fitted on the first ``s``.
+
+        Written into ``out`` (``len(unique) - s`` rows) when given, and returned.
+        """
         F = self._features(unique)
         F_s = F[:s]
         cols = np.unique(F_s.indices)  # other terms get zero weight: leave them out
         F_s = F_s[:, cols]
+        rest = F[s:][:, cols]
+        del F  # the whole corpus's TF-IDF is not needed past here (~100 MB at 100k texts)
         K = (F_s @ F_s.T).toarray().astype(np.float64)
         mu = Y_s.mean(axis=0, dtype=np.float64)
         A = np.linalg.solve(K + self.alpha * np.eye(s), Y_s.astype(np.float64) - mu)
+        del K
         W = np.asarray(F_s.T @ A, dtype=np.float32)  # (terms in the sample, dim)
-        rest = F[s:][:, cols]
-        out = np.empty((rest.shape[0], Y_s.shape[1]), dtype=np.float32)
+        del A, F_s
+        if out is None:
+            out = np.empty((rest.shape[0], Y_s.shape[1]), dtype=np.float32)
         for start in range(0, rest.shape[0], _BLOCK):
             block = np.asarray(rest[start:start + _BLOCK] @ W) + mu.astype(np.float32)
             norms = np.linalg.norm(block, axis=1, keepdims=True)
