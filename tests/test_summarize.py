@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from litscope.errors import ParameterError, SchemaError
-from litscope.summarize import (compute_key_phrases, compute_paper_summaries, compute_syntheses,
-                                sentence_role)
+from litscope.summarize import (compute_key_phrases, compute_paper_summaries, compute_sentence_table,
+                                compute_syntheses, sentence_role)
 from litscope.text import split_sentences
 
 
@@ -297,3 +297,63 @@ def test_rerank_needs_paper_vectors_and_a_long_enough_shortlist(corpus):
     with pytest.raises(ParameterError, match="shortlist"):
         compute_syntheses(df, papers, topics, refs=refs, encode=HashEncoder(), rerank=HashEncoder(),
                           paper_vectors={}, shortlist=2, max_sentences=4)
+
+
+# ------------------------------------------------------------------ one sentence table for both
+
+def test_sentence_table_chunks_embed_each_text_once_with_the_rows_of_one_call(corpus):
+    df, _, _, _ = corpus
+    chunked_encoder, whole_encoder = HashEncoder(), HashEncoder()
+    chunked = compute_sentence_table(df, chunked_encoder, chunk_size=4)
+    whole = compute_sentence_table(df, whole_encoder)
+    assert len(chunked_encoder.calls) == 4 and len(whole_encoder.calls) == 1  # 14 papers, 4 per call
+    texts = [t for call in chunked_encoder.calls for t in call]
+    assert texts == whole_encoder.calls[0] and len(set(texts)) == len(texts)  # each text once, same order
+    assert chunked.row_of == whole.row_of and np.array_equal(chunked.matrix, whole.matrix)
+    assert np.allclose(np.linalg.norm(whole.matrix, axis=1), 1.0, atol=1e-5)
+    first = df.iloc[0]
+    assert [first["abstract"][a:b] for a, b in whole.spans[first["id"]]] == split_sentences(first["abstract"])
+
+
+def test_sentence_table_rejects_a_bad_chunk_size_and_bad_encoder_output(corpus):
+    df, _, _, _ = corpus
+    with pytest.raises(ParameterError, match="chunk_size"):
+        compute_sentence_table(df, HashEncoder(), chunk_size=0)
+    with pytest.raises(ParameterError, match="shape"):
+        compute_sentence_table(df, lambda texts: np.ones((1, 3)))
+
+
+@pytest.mark.parametrize("with_rerank", [False, True])
+def test_a_shared_table_gives_the_same_summaries_and_syntheses_without_encoding_again(corpus, with_rerank):
+    df, papers, topics, refs = corpus
+    extra = {}
+    if with_rerank:
+        strong = HashEncoder()
+        extra = {"rerank": strong, "paper_vectors": dict(zip(df["id"], strong(df["abstract"].tolist()))),
+                 "shortlist": 3}
+    before_summaries = compute_paper_summaries(df, encode=HashEncoder(), chunk_size=5)
+    before_syntheses = compute_syntheses(df, papers, topics, refs=refs, encode=HashEncoder(), max_sentences=2,
+                                         **extra)
+    encoder = HashEncoder()
+    table = compute_sentence_table(df, encoder, chunk_size=5)
+    calls = len(encoder.calls)
+    summaries = compute_paper_summaries(df, encode=encoder, chunk_size=5, sentences=table)
+    syntheses = compute_syntheses(df, papers, topics, refs=refs, encode=encoder, max_sentences=2,
+                                  sentences=table, **extra)
+    assert len(encoder.calls) == calls  # neither call split-and-encoded again
+    assert summaries.equals(before_summaries) and syntheses.equals(before_syntheses)
+    assert (table.matrix is None) == with_rerank  # the vectors are not held while the rerank runs
+
+
+def test_a_table_of_other_abstracts_is_not_used(corpus):
+    df, papers, topics, refs = corpus
+    other = df.assign(abstract=df["abstract"].str.replace("graph", "tree", regex=False))
+    table = compute_sentence_table(other, HashEncoder())
+    encoder = HashEncoder()
+    assert compute_paper_summaries(df, encode=encoder, sentences=table).equals(
+        compute_paper_summaries(df, encode=HashEncoder()))
+    assert len(encoder.calls) == 1  # read the abstracts itself
+    encoder = HashEncoder()
+    assert compute_syntheses(df, papers, topics, refs=refs, encode=encoder, sentences=table).equals(
+        compute_syntheses(df, papers, topics, refs=refs, encode=HashEncoder()))
+    assert len(encoder.calls) == 1

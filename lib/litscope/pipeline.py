@@ -334,12 +334,15 @@ def summarise(review: Review) -> None:
              getattr(rerank, "model_name", None), s["synthesis_sentences"])
 
     def compute() -> tuple[pd.Series, pd.DataFrame]:
+        # every abstract split and embedded once for both (the static vectors do not depend on
+        # their batch, so chunks of SUMMARY_CHUNK papers give the same rows as one call)
+        table = summarize.compute_sentence_table(frame, sentences.encode, chunk_size=SUMMARY_CHUNK,
+                                                 progress=s["progress"])
         summaries = summarize.compute_paper_summaries(frame, encode=sentences.encode, progress=s["progress"],
-                                                      chunk_size=SUMMARY_CHUNK)
-        extra: dict[str, Any] = {}
+                                                      chunk_size=SUMMARY_CHUNK, sentences=table)
+        extra: dict[str, Any] = {"sentences": table}
         if rerank is not None:
-            extra = {"rerank": rerank.encode,
-                     "paper_vectors": dict(zip(scoped["id"], vectors))}
+            extra.update(rerank=rerank.encode, paper_vectors=dict(zip(scoped["id"], vectors)))
         syntheses = summarize.compute_syntheses(scoped, papers, review.topics.topics,
                                                 refs=review.ref_numbers, encode=sentences.encode,
                                                 max_sentences=s["synthesis_sentences"],

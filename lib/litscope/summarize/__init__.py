@@ -20,7 +20,8 @@ so a reader can always check it against the paper it cites.
 
 Modules: :mod:`.papers` (per-paper summaries), :mod:`.syntheses` (topic paragraphs),
 :mod:`.key_phrases`, :mod:`.roles` (sentence roles), :mod:`.scoring` (sentence shape
-penalties and cues) and :mod:`._shared` (encoder, embedding, checks).
+penalties and cues), :mod:`.sentences` (abstracts split and embedded once, for a caller
+that computes both summaries and syntheses) and :mod:`._shared` (encoder, embedding, checks).
 
 Every function takes an ``encode`` callable (``list[str] -> (n, d) array`` of
 L2-normalised rows); by default :class:`litscope.embed.Embedder`'s, loaded
@@ -41,8 +42,9 @@ Examples
 from ._shared import Encoder
 from .key_phrases import compute_key_phrases
 from .papers import compute_paper_summaries
+from .sentences import SentenceTable, compute_sentence_table
 from .roles import ROLE_NAMES, sentence_role
 from .syntheses import compute_syntheses
 
-__all__ = ["compute_paper_summaries", "compute_syntheses", "compute_key_phrases", "sentence_role",
+__all__ = ["compute_paper_summaries", "compute_syntheses", "compute_sentence_table", "SentenceTable", "compute_key_phrases", "sentence_role",
            "ROLE_NAMES", "Encoder"]

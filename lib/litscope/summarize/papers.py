@@ -10,10 +10,12 @@ from ..text import sentence_spans
 from ..errors import ParameterError
 from ._shared import Encoder, _default_encoder, _embed_rows, _iter, _require, _unit
 from .scoring import _CONTRIBUTION, _CONTRIBUTION_BONUS, _TIE_DECIMALS, _shape_penalty
+from .sentences import SentenceTable
 
 
 def compute_paper_summaries(df: pd.DataFrame, *, encode: Encoder | None = None, progress: bool = False,
-                            title_weight: float = 0.3, chunk_size: int | None = None) -> pd.Series:
+                            title_weight: float = 0.3, chunk_size: int | None = None,
+                            sentences: SentenceTable | None = None) -> pd.Series:
     """One verbatim sentence per paper: the abstract's most representative sentence.
 
     Each sentence is scored by its cosine similarity to the mean of the abstract's sentence
@@ -40,6 +42,11 @@ def compute_paper_summaries(df: pd.DataFrame, *, encode: Encoder | None = None, 
         once (a 100,000-paper corpus has about a million sentences). The result is the same
         for an ``encode`` that embeds each text on its own (the static embedder, MiniLM), not
         for one whose vectors depend on the whole call (the fast embedder). None: one call.
+    sentences : SentenceTable, optional
+        The abstracts already split and embedded (:func:`compute_sentence_table`, with the
+        same ``encode``): nothing is split or encoded again, and the caller can hand the same
+        table to :func:`compute_syntheses`.  Ignored unless it holds every paper of ``df``
+        with the same abstract.
 
     Returns
     -------
@@ -73,9 +80,16 @@ def compute_paper_summaries(df: pd.DataFrame, *, encode: Encoder | None = None, 
             default.append(_default_encoder(progress))
         return default[0]
 
+    table = sentences if sentences is not None and sentences.covers(ids, map(as_text, abstracts)) else None
     step = chunk_size or max(len(ids), 1)
     out: list[str] = []
     for start in range(0, len(ids), step):
+        if table is not None:  # the chunk's sentences are sliced again: not a million strings at once
+            chunk = ids[start:start + step]
+            split = [[table.abstracts[pid][a:b] for a, b in table.spans[pid]] for pid in chunk]
+            out.extend(_score(chunk, split, abstracts[start:start + step], titles[start:start + step],
+                              table.matrix, table.row_of, progress, title_weight))
+            continue
         out.extend(_best_sentences(ids[start:start + step], abstracts[start:start + step],
                                    titles[start:start + step], encoder, progress, title_weight))
     return pd.Series(out, index=pd.Index(ids, name="id"), name="summary", dtype=object)
@@ -97,7 +111,12 @@ def _best_sentences(ids: list, abstracts: list, titles: list[str], encoder, prog
     vecs, row = np.zeros((0, 0), dtype=np.float32), {}
     if to_embed:
         vecs, row = _embed_rows(encoder(), to_embed, progress=progress)
+    return _score(ids, sentences, abstracts, titles, vecs, row, progress, title_weight)
 
+
+def _score(ids: list, sentences: list[list[str]], abstracts: list, titles: list[str], vecs: np.ndarray,
+           row: dict, progress: bool, title_weight: float) -> list[str]:
+    """Each paper's best sentence, given its sentences and the text -> row of ``vecs`` index."""
     out: list[str] = []
     for pid, sents, title, abstract in _iter(list(zip(ids, sentences, titles, abstracts)),
                                              progress, "summaries"):

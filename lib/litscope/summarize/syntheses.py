@@ -15,6 +15,7 @@ from ..text import sentence_spans
 from ._shared import Encoder, _default_encoder, _embed, _embed_rows, _iter, _require, _unit
 from .roles import ROLE_NAMES, sentence_role
 from .scoring import _SYNTHESIS_CONNECTIVE_PENALTY, _TIE_DECIMALS, _penalty_from_facts, _sentence_facts
+from .sentences import SentenceTable
 
 
 def _topic_ids(papers: pd.DataFrame, topics: pd.DataFrame | None) -> list[int]:
@@ -37,7 +38,7 @@ def compute_syntheses(df: pd.DataFrame, papers: pd.DataFrame, topics: pd.DataFra
                       refs: Mapping[str, int], encode: Encoder | None = None, max_sentences: int = 4,
                       diversity: float = 0.3, rerank: Encoder | None = None,
                       paper_vectors: Mapping[str, np.ndarray] | None = None, shortlist: int = 48,
-                      progress: bool = False) -> pd.DataFrame:
+                      progress: bool = False, sentences: SentenceTable | None = None) -> pd.DataFrame:
     """One extractive, cited paragraph per topic.
 
     Candidate sentences are the informative sentences of the topic's abstracts.  Maximal
@@ -81,6 +82,13 @@ def compute_syntheses(df: pd.DataFrame, papers: pd.DataFrame, topics: pd.DataFra
         Candidates per topic passed to ``rerank``.
     progress : bool
         Show progress bars.
+    sentences : SentenceTable, optional
+        The abstracts already split and embedded with ``encode`` (see
+        :func:`compute_sentence_table`; the one given to :func:`compute_paper_summaries`):
+        used instead of splitting and encoding again when it holds every paper of the topics
+        with the same abstract.  With ``rerank`` its vectors are dropped
+        (:meth:`SentenceTable.drop_vectors`) once the shortlists are drawn, so the sentence
+        matrix is not held while ``rerank`` runs.
 
     Returns
     -------
@@ -137,19 +145,27 @@ def compute_syntheses(df: pd.DataFrame, papers: pd.DataFrame, topics: pd.DataFra
     abstracts: dict[str, str] = {}
     words_of: dict[str, list[int]] = {}  # each sentence's word count, -1 when it is not informative
     to_embed: list[str] = []
-    for pid in dict.fromkeys(p for t in topic_ids for p in members[t]):
-        abstract = as_text(info.at[pid, "abstract"])
-        abstracts[pid] = abstract
-        spans[pid] = sentence_spans(abstract)
+    pids_used = list(dict.fromkeys(p for t in topic_ids for p in members[t]))
+    for pid in pids_used:
+        abstracts[pid] = as_text(info.at[pid, "abstract"])
+    table = sentences if sentences is not None and sentences.covers(pids_used, map(abstracts.get, pids_used)) \
+        else None
+    for pid in pids_used:
+        abstract = abstracts[pid]
+        spans[pid] = sentence_spans(abstract) if table is None else table.spans[pid]
         # each sentence's shape is read once: whether it is a candidate, and its penalty
         words_of[pid] = [n if informative else -1
                          for informative, n in map(_sentence_facts, (abstract[a:b] for a, b in spans[pid]))]
+        if table is not None:
+            continue
         to_embed.extend(abstract[a:b] for a, b in spans[pid])
         if not spans[pid]:
             to_embed.append(as_text(info.at[pid, "title"]).strip() or str(pid))
     # one float32 matrix and text -> row number: a 100k review has about a million sentences
     matrix, row_of = np.zeros((0, 0), dtype=np.float32), {}
-    if to_embed:
+    if table is not None:
+        matrix, row_of = table.matrix, table.row_of
+    elif to_embed:
         matrix, row_of = _embed_rows(encode or _default_encoder(progress), to_embed, progress=progress)
     del to_embed
 
@@ -208,6 +224,8 @@ def compute_syntheses(df: pd.DataFrame, papers: pd.DataFrame, topics: pd.DataFra
         prepared.append((row, pmat, cands, texts, penalty, cand_rows, relevance))
     if rerank is not None:
         del matrix, row_of  # pass 2 reads only the rerank space: the sentence matrix goes first
+        if table is not None:
+            table.drop_vectors()
         reranked = _embed(rerank, [t for item in prepared for t in item[3]], progress=progress)
 
     # Pass 2: Maximal Marginal Relevance in the final space.
