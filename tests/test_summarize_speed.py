@@ -16,8 +16,8 @@ import pytest
 
 from litscope import load
 from litscope.summarize import compute_paper_summaries, compute_syntheses, scoring, syntheses
-from litscope.text import is_informative, sentence_spans
-from litscope.wordlists import word_count
+from litscope.text import _BOILERPLATE, is_informative, sentence_spans
+from litscope.wordlists import COUNTED_WORD, word_count
 
 #: One sentence per branch of litscope.text._BOILERPLATE (each is boilerplate), in varied case,
 #: and near misses that hold a cue word but are not boilerplate.
@@ -69,6 +69,28 @@ def _real_sentences(fixtures, sample_path) -> list[str]:
         text = text if isinstance(text, str) else ""
         out.extend(text[a:b] for a, b in sentence_spans(text))
     return out
+
+
+def _plain_is_informative(sentence, *, min_words: int = 4, max_words: int = 120) -> bool:
+    """``litscope.text.is_informative`` as first written: the boilerplate pattern on every sentence."""
+    if not isinstance(sentence, str):
+        return False
+    text = sentence.strip()
+    if len(COUNTED_WORD.findall(text)) < min_words or len(text.split()) > max_words or len(text) < 20:
+        return False
+    visible = [c for c in text if not c.isspace()]
+    if sum(c.isalpha() for c in visible) < 0.5 * len(visible):
+        return False
+    return _BOILERPLATE.search(text) is None
+
+
+def test_is_informative_with_its_cue_precheck_equals_the_plain_check(fixtures, sample_path):
+    sentences = _real_sentences(fixtures, sample_path) + BOILERPLATE + NEAR_MISSES + ["", "   ", None]
+    for sentence in sentences:
+        assert is_informative(sentence) == _plain_is_informative(sentence), sentence
+        assert is_informative(sentence, min_words=8) == _plain_is_informative(sentence, min_words=8), sentence
+    assert not any(map(is_informative, BOILERPLATE))  # the pre-check lets every branch through
+    assert all(map(is_informative, NEAR_MISSES[:7]))
 
 
 def test_sentence_facts_equal_is_informative_and_word_count(fixtures, sample_path):

@@ -347,6 +347,25 @@ _BOILERPLATE = re.compile(
     r" (?:is|are|will be) (?:publicly |freely |made )?(?:available|released)|"
     r"^(?:https?://|www\.)\S+$",
     re.I)
+#: Lower-case text that every match of :data:`_BOILERPLATE` contains (one cue per branch): ASCII
+#: text with none of them cannot be boilerplate, so the slow case-insensitive search runs only on
+#: the few sentences that hold a cue.
+_BOILERPLATE_CUES = ("\u00a9", "(c)", "copyright", "all rights reserved", "published by ", "licensee",
+                     "creative commons", "open access article", "distributed under the terms",
+                     "accepted manuscript", "keyword", "key words", "trial registration", "funding", "contact",
+                     "supplementary information", "clinicaltrials.gov", "prospero", "available", "released",
+                     "http", "www.")
+_REGISTRATION_CUE = re.compile(r"nct\d")  # "\bNCT\d{6,}": a bare "nct" is in every "function"
+
+
+def _is_boilerplate(text: str) -> bool:
+    """``_BOILERPLATE.search(text) is not None``, skipping the search for ASCII text with no cue
+    (case-insensitive matching of non-ASCII text is subtler than ``str.lower``: searched)."""
+    if text.isascii():
+        lower = text.lower()
+        if not any(cue in lower for cue in _BOILERPLATE_CUES) and not _REGISTRATION_CUE.search(lower):
+            return False
+    return _BOILERPLATE.search(text) is not None
 
 
 def is_informative(sentence: Any, *, min_words: int = 4, max_words: int = 120) -> bool:
@@ -373,7 +392,7 @@ def is_informative(sentence: Any, *, min_words: int = 4, max_words: int = 120) -
     n_words = len(COUNTED_WORD.findall(text))
     if n_words < min_words or len(text.split()) > max_words or len(text) < 20:
         return False
-    visible = [c for c in text if not c.isspace()]
-    if sum(c.isalpha() for c in visible) < 0.5 * len(visible):
+    # letters among the non-space characters (a space is never a letter)
+    if sum(map(str.isalpha, text)) < 0.5 * (len(text) - sum(map(str.isspace, text))):
         return False
-    return _BOILERPLATE.search(text) is None
+    return not _is_boilerplate(text)

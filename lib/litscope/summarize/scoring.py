@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..text import _BOILERPLATE, is_informative, word_count
+from ..text import _is_boilerplate, is_informative, word_count
 from ..wordlists import COUNTED_WORD
 
 # scores: how much sentence shape matters next to cosine similarity (both on a 0..1 scale)
@@ -30,24 +30,12 @@ _CONTRIBUTION = re.compile(
 _TIE_DECIMALS = 6  # scores are rounded before comparing, so ties break the same way everywhere
 
 
-#: Lower-case text that every match of :data:`litscope.text._BOILERPLATE` contains (one cue per
-#: branch of the pattern): ASCII text with none of them cannot be boilerplate, so the slow
-#: case-insensitive search runs only on the few sentences that hold a cue.
-_BOILERPLATE_CUES = ("\u00a9", "(c)", "copyright", "all rights reserved", "published by ", "licensee",
-                     "creative commons", "open access article", "distributed under the terms",
-                     "accepted manuscript", "keyword", "key words", "trial registration", "funding", "contact",
-                     "supplementary information", "clinicaltrials.gov", "prospero", "available", "released",
-                     "http", "www.")
-_REGISTRATION_CUE = re.compile(r"nct\d")  # "\bNCT\d{6,}": a bare "nct" is in every "function"
-
-
 def _sentence_facts(sentence: str) -> tuple[bool, int]:
     """``(litscope.text.is_informative(sentence), word_count(sentence))``, reading the sentence once.
 
-    The same answers, faster: words are found once for both, letters and spaces are counted by
-    ``map`` rather than a generator, and the boilerplate pattern runs only when a cue of it is
-    in the text (or the text is not ASCII, where case-insensitive matching is subtler than
-    ``str.lower``).  ``tests/test_summarize_speed.py`` checks it against ``is_informative``.
+    The same answers, faster: words are found once for both (``is_informative`` already skips
+    the boilerplate pattern when no cue of it is in the text).  ``tests/test_summarize_speed.py``
+    checks it against ``is_informative`` and a plain reference.
 
     >>> _sentence_facts("We propose a method that halves the error on three benchmarks.")
     (True, 11)
@@ -63,11 +51,7 @@ def _sentence_facts(sentence: str) -> tuple[bool, int]:
     # is_informative: letters among the non-space characters (a space is never a letter)
     if sum(map(str.isalpha, text)) < 0.5 * (len(text) - sum(map(str.isspace, text))):
         return False, n_words
-    if text.isascii():
-        lower = text.lower()
-        if not any(cue in lower for cue in _BOILERPLATE_CUES) and not _REGISTRATION_CUE.search(lower):
-            return True, n_words
-    return _BOILERPLATE.search(text) is None, n_words
+    return not _is_boilerplate(text), n_words
 
 
 def _penalty_from_facts(sentence: str, informative: bool, n_words: int, connective: float) -> float:
