@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from litscope import export
+from litscope import citekeys, export, exportrows
 from litscope.schema import COLUMNS
 
 
@@ -51,7 +51,7 @@ def _same(a, b) -> bool:
 
 @pytest.mark.parametrize("block", [1, 5, 2_000])
 def test_records_equal_itertuples(monkeypatch, block):
-    monkeypatch.setattr(export, "_RECORD_BLOCK", block)
+    monkeypatch.setattr(exportrows, "_RECORD_BLOCK", block)
     df = _frame()
     fast, slow = list(export._records(df)), list(_reference_records(df))
     assert len(fast) == len(slow) == len(df)
@@ -66,13 +66,13 @@ def _reference_citation_keys(df):
     keys, used = [], set()
     for rec in _reference_records(df):
         authors = export._items(rec.get("authors"))
-        family = export._ascii_word(authors[0].split(",")[0]) if authors else ""
-        words = [export._ascii_word(w) for w in re.split(r"[\s\-–—/:]+", export._text(rec.get("title")))]
-        word = next((w for w in words if w and w not in export._KEY_STOPWORDS), "")
+        family = citekeys._ascii_word(authors[0].split(",")[0]) if authors else ""
+        words = [citekeys._ascii_word(w) for w in re.split(r"[\s\-–—/:]+", export._text(rec.get("title")))]
+        word = next((w for w in words if w and w not in citekeys._KEY_STOPWORDS), "")
         base = f"{family or 'anon'}{export._year(rec.get('year'))}{word}" or "record"
         key, n = base, 0
         while key in used:
-            key = base + export._suffix(n)
+            key = base + citekeys._suffix(n)
             n += 1
         used.add(key)
         keys.append(key)

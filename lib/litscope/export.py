@@ -24,17 +24,16 @@ import csv
 import io
 import os
 import re
-import unicodedata
 from pathlib import Path
-from typing import IO, Any, BinaryIO, Callable, Iterator, Union
+from typing import IO, Any, BinaryIO, Callable, Union
 
 import pandas as pd
 
 from .atomic import atomic_write
+from .citekeys import citation_keys
+from .exportrows import _items, _records, _text, _year
 from .csvsafe import escape_row
 from .errors import InputError, SchemaError
-from .missing import as_text
-from .schema import COLUMNS
 
 __all__ = ["write_bibtex", "write_ris", "write_csv", "citation_keys", "bibtex_escape"]
 
@@ -51,23 +50,6 @@ _CSV_COLUMNS = ["title", "authors", "year", "venue", "volume", "issue", "pages",
 
 
 # ---------------------------------------------------------------- helpers
-
-def _text(value: Any) -> str:
-    """The cell as one line of text: whitespace runs become one space, '' when missing."""
-    return " ".join(as_text(value).split())
-
-
-def _items(value: Any) -> list[str]:
-    if isinstance(value, (list, tuple)) or type(value).__name__ == "ndarray":
-        return [t for t in (_text(v) for v in value) if t]
-    text = _text(value)
-    return [text] if text else []
-
-
-def _year(value: Any) -> str:
-    text = _text(value)
-    return text[:-2] if text.endswith(".0") else text
-
 
 def _join_items(items: list[str], sep: str, protect_single: bool = True) -> str:
     """Items joined with ``sep`` ('; '); a ';' inside an item becomes ','. A single item with a
@@ -93,29 +75,6 @@ def _check(df: Any) -> pd.DataFrame:
     if missing:
         raise SchemaError(f"missing columns {missing}", column=missing[0])
     return df
-
-
-_RECORD_BLOCK = 2_000  # rows whose cells _records reads at once: a few MB of text
-
-
-def _cells(column: pd.Series) -> list[Any]:
-    """The cells of a column as iterating it yields them: a text column in one ``tolist`` call (the
-    same values, without an Arrow ``as_py`` per cell), others (``Int64``, lists) by iterating."""
-    if isinstance(column.dtype, pd.StringDtype):
-        return column.tolist()
-    return list(column)
-
-
-def _records(df: pd.DataFrame) -> Iterator[dict[str, Any]]:
-    """Each row as a dict of its cells (the schema's missing columns as ''), a block of rows at a time."""
-    cols = list(df.columns)
-    for start in range(0, len(df), _RECORD_BLOCK):
-        block = df.iloc[start:start + _RECORD_BLOCK]
-        for values in zip(*(_cells(block.iloc[:, k]) for k in range(len(cols)))):
-            rec = dict(zip(cols, values))
-            for c in COLUMNS:
-                rec.setdefault(c, "")
-            yield rec
 
 
 def _stream(path: PathOrTextBuffer, write: Callable[[IO[str]], None]) -> Path | None:
@@ -171,58 +130,6 @@ def bibtex_escape(text: str) -> str:
 #: BibTeX field -> schema column, for the bibliographic details.
 _BIBTEX_BIBLIO = (("volume", "volume"), ("number", "issue"), ("pages", "pages"), ("isbn", "isbn"),
                   ("issn", "issn"))
-
-_KEY_STOPWORDS = {"a", "an", "the", "of", "on", "in", "for", "and", "to", "with", "from", "at", "by",
-                  "is", "are", "towards", "toward", "via", "using", "into", "do", "does", "how", "what",
-                  "why", "when", "le", "la", "les", "der", "die", "das", "el", "un", "une"}
-
-
-_KEY_WORD_BREAK = re.compile(r"[\s\-–—/:]+")
-
-
-def _ascii_word(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text)
-    return re.sub(r"[^a-z0-9]", "", "".join(c for c in folded if not unicodedata.combining(c)).lower())
-
-
-def citation_keys(df: pd.DataFrame) -> list[str]:
-    """Unique citation keys 'familyYEARword' (e.g. 'doe2020deep'), with 'a', 'b'... on repeats.
-
-    >>> from litscope.schema import to_frame
-    >>> df = to_frame([{"title": "Deep nets", "authors": ["Doe, Jane"], "year": 2020},
-    ...                {"title": "Deep trees", "authors": ["Doe, J."], "year": 2020},
-    ...                {"title": "The Ünïcode way", "authors": ["Šimić, Ana"]}],
-    ...               source_format="ris", source_file="a.ris")
-    >>> citation_keys(df)
-    ['doe2020deep', 'doe2020deepa', 'simicunicode']
-    """
-    keys: list[str] = []
-    used: set[str] = set()
-    for rec in _records(df):
-        authors = _items(rec.get("authors"))
-        family = _ascii_word(authors[0].split(",")[0]) if authors else ""
-        # the first word that is not a stop word: words after it are never folded to ASCII
-        words = map(_ascii_word, _KEY_WORD_BREAK.split(_text(rec.get("title"))))
-        word = next((w for w in words if w and w not in _KEY_STOPWORDS), "")
-        base = f"{family or 'anon'}{_year(rec.get('year'))}{word}" or "record"
-        key, n = base, 0
-        while key in used:
-            key = base + _suffix(n)
-            n += 1
-        used.add(key)
-        keys.append(key)
-    return keys
-
-
-def _suffix(n: int) -> str:
-    """'a', 'b', ..., 'z', 'aa', 'ab', ..."""
-    letters = ""
-    n += 1
-    while n:
-        n, r = divmod(n - 1, 26)
-        letters = chr(ord("a") + r) + letters
-    return letters
-
 
 def _bibtex_author(name: str) -> str:
     family, comma, given = name.partition(",")
