@@ -29,8 +29,9 @@ from typing import Any
 
 # the word lists moved to .wordlists; re-exported here for existing imports
 from .wordlists import ACADEMIC_STOP_WORDS, COUNTED_WORD, STOP_WORDS, word_count, words
+from .informativeness import _BOILERPLATE, _is_boilerplate, informative_facts, is_informative  # noqa: F401  (their old home)
 
-__all__ = ["sentence_spans", "split_sentences", "is_informative", "words", "word_count",
+__all__ = ["sentence_spans", "split_sentences", "is_informative", "informative_facts", "words", "word_count",
            "STOP_WORDS", "ACADEMIC_STOP_WORDS"]
 
 # ------------------------------------------------------------------ vocabulary
@@ -333,66 +334,3 @@ def split_sentences(text: str) -> list[str]:
     if not isinstance(text, str):
         return []
     return [text[a:b] for a, b in sentence_spans(text)]
-
-
-# ------------------------------------------------------------------ informativeness
-
-_BOILERPLATE = re.compile(
-    r"\u00a9|\(c\)\s*(?:19|20)\d\d|copyright|all rights reserved|published by (?-i:[A-Z])|licensee|"
-    r"creative commons|open access article|distributed under the terms|"
-    r"protected by copyright|accepted manuscript|"
-    r"^(?:keywords?|key words|trial registration|funding|contact|supplementary information)\b|"
-    r"clinicaltrials\.gov|\bNCT\d{6,}|prospero|"
-    r"(?:code|data|models?|implementation|datasets?)(?:,? and (?:code|data|models?))?"
-    r" (?:is|are|will be) (?:publicly |freely |made )?(?:available|released)|"
-    r"^(?:https?://|www\.)\S+$",
-    re.I)
-#: Lower-case text that every match of :data:`_BOILERPLATE` contains (one cue per branch): ASCII
-#: text with none of them cannot be boilerplate, so the slow case-insensitive search runs only on
-#: the few sentences that hold a cue.
-_BOILERPLATE_CUES = ("\u00a9", "(c)", "copyright", "all rights reserved", "published by ", "licensee",
-                     "creative commons", "open access article", "distributed under the terms",
-                     "accepted manuscript", "keyword", "key words", "trial registration", "funding", "contact",
-                     "supplementary information", "clinicaltrials.gov", "prospero", "available", "released",
-                     "http", "www.")
-_REGISTRATION_CUE = re.compile(r"nct\d")  # "\bNCT\d{6,}": a bare "nct" is in every "function"
-
-
-def _is_boilerplate(text: str) -> bool:
-    """``_BOILERPLATE.search(text) is not None``, skipping the search for ASCII text with no cue
-    (case-insensitive matching of non-ASCII text is subtler than ``str.lower``: searched)."""
-    if text.isascii():
-        lower = text.lower()
-        if not any(cue in lower for cue in _BOILERPLATE_CUES) and not _REGISTRATION_CUE.search(lower):
-            return False
-    return _BOILERPLATE.search(text) is not None
-
-
-def is_informative(sentence: Any, *, min_words: int = 4, max_words: int = 120) -> bool:
-    """Whether a sentence carries content worth quoting in a summary.
-
-    False for very short or very long sentences, for sentences that are mostly numbers or
-    symbols, and for boilerplate (copyright lines, licences, registration numbers, "code is
-    available at ...").
-
-    Examples
-    --------
-    >>> is_informative("We propose a method that halves the error on three benchmarks.")
-    True
-    >>> is_informative("This article is protected by copyright.")
-    False
-    >>> is_informative("12.5 (3.2) vs 11.0 (2.9).")
-    False
-    >>> is_informative("Randomized trial.")
-    False
-    """
-    if not isinstance(sentence, str):
-        return False
-    text = sentence.strip()
-    n_words = len(COUNTED_WORD.findall(text))
-    if n_words < min_words or len(text.split()) > max_words or len(text) < 20:
-        return False
-    # letters among the non-space characters (a space is never a letter)
-    if sum(map(str.isalpha, text)) < 0.5 * (len(text) - sum(map(str.isspace, text))):
-        return False
-    return not _is_boilerplate(text)

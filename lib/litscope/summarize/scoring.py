@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from ..text import _is_boilerplate, is_informative, word_count
-from ..wordlists import COUNTED_WORD
+from ..informativeness import informative_facts, is_informative
+from ..wordlists import word_count
 
 # scores: how much sentence shape matters next to cosine similarity (both on a 0..1 scale)
 _UNINFORMATIVE_PENALTY = 1.0   # boilerplate is chosen only when nothing else is there
@@ -31,27 +31,13 @@ _TIE_DECIMALS = 6  # scores are rounded before comparing, so ties break the same
 
 
 def _sentence_facts(sentence: str) -> tuple[bool, int]:
-    """``(litscope.text.is_informative(sentence), word_count(sentence))``, reading the sentence once.
+    """``(litscope.text.is_informative(sentence), word_count(sentence))``: the one rule, in
+    :func:`litscope.text.informative_facts`, with its defaults.
 
-    The same answers, faster: words are found once for both (``is_informative`` already skips
-    the boilerplate pattern when no cue of it is in the text).  ``tests/test_summarize_speed.py``
-    checks it against ``is_informative`` and a plain reference.
-
-    >>> _sentence_facts("We propose a method that halves the error on three benchmarks.")
-    (True, 11)
     >>> _sentence_facts("This article is protected by copyright.")
     (False, 6)
     """
-    if not isinstance(sentence, str):
-        return False, 0
-    text = sentence.strip()
-    n_words = len(COUNTED_WORD.findall(text))  # whitespace is never part of a word: same count as unstripped
-    if n_words < 4 or len(text.split()) > 120 or len(text) < 20:
-        return False, n_words
-    # is_informative: letters among the non-space characters (a space is never a letter)
-    if sum(map(str.isalpha, text)) < 0.5 * (len(text) - sum(map(str.isspace, text))):
-        return False, n_words
-    return not _is_boilerplate(text), n_words
+    return informative_facts(sentence)
 
 
 def _penalty_from_facts(sentence: str, informative: bool, n_words: int, connective: float) -> float:
