@@ -78,7 +78,8 @@ def release_freed_memory() -> bool:
 
 
 def _release_arrow_pool() -> None:
-    # Only when pyarrow is already loaded: importing it here would cost more than it frees.
+    # pandas loads pyarrow at import when it is installed (Arrow string columns live in its pool);
+    # without pyarrow there is no pool to release, and nothing to import.
     pyarrow = sys.modules.get("pyarrow")
     if pyarrow is not None:
         pyarrow.default_memory_pool().release_unused()
