@@ -14,6 +14,7 @@ True
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Mapping
 
 import pandas as pd
@@ -164,11 +165,32 @@ def display_coauthor_network(result: NetworkResult) -> None:
 
 
 def display_citation_links(result: BiblioResult) -> None:
-    """Citation links within the corpus, and the most cited papers within it."""
+    """Citation links within the corpus (the first :data:`LINKS_LISTED`), and the most cited
+    papers within it."""
     local = result.extra.get("local_citations")
     if local is not None and len(local):
         _display_html(html_table(local.head(20), {"paper": "#", "title": "Paper",
                                                   "cited_by_corpus": "Cited by papers of this corpus"},
                                  numeric=("cited_by_corpus",), widths={"paper": "7%", "cited_by_corpus": "22%"}))
-    display_result(result, {"citing": "#", "citing_title": "Citing paper", "cited": "#", "cited_title": "Cites"},
-                   widths={"citing": "7%", "cited": "7%"})
+    display_result(_first_links(result), {"citing": "#", "citing_title": "Citing paper", "cited": "#",
+                                          "cited_title": "Cites", "matched_by": "Matched by"},
+                   widths={"citing": "7%", "cited": "7%", "matched_by": "11%"})
+
+
+#: Citation links listed in the report (a large corpus can have tens of thousands).
+LINKS_LISTED = 1_000
+
+
+def _first_links(result: BiblioResult) -> BiblioResult:
+    """``result`` with its table cut to :data:`LINKS_LISTED` rows, saying so in its note.
+
+    >>> r = _first_links(BiblioResult(pd.DataFrame({"citing": range(LINKS_LISTED + 5)}), note="By DOI."))
+    >>> len(r.table), r.note
+    (1000, 'By DOI. The table lists the first 1,000 of 1,005 links, in order of the citing paper.')
+    """
+    n = len(result.table)
+    if n <= LINKS_LISTED:
+        return result
+    return replace(result, table=result.table.head(LINKS_LISTED),
+                   note=f"{result.note} The table lists the first {LINKS_LISTED:,} of {n:,} links, "
+                        "in order of the citing paper.".strip())

@@ -26,7 +26,7 @@ from typing import Mapping
 import pandas as pd
 
 from .._optional import import_optional
-from ..schema import normalize_doi
+from .citations import MATCHED_BY, MIN_TITLE_WORDS, ReferenceMatcher
 from .common import BiblioResult, NetworkResult, filled, lacking, paper_labels
 
 __all__ = ["compute_keyword_network", "compute_coauthor_network", "compute_citation_links"]
@@ -111,43 +111,48 @@ def compute_coauthor_network(df: pd.DataFrame, *, top: int = 60, min_papers: int
 
 
 def compute_citation_links(df: pd.DataFrame, refs: Mapping[str, int] | None = None) -> BiblioResult:
-    """Which papers of the corpus cite which others: references matched to the corpus by DOI.
+    """Which papers of the corpus cite which others: each paper's references matched to the corpus.
 
-    A reference is matched when it is, or contains, the DOI of a paper in the corpus
-    (references without a DOI are not matched by title: too error-prone). ``table`` has
-    ``citing``, ``cited`` (paper labels) and their titles; ``extra["local_citations"]``
-    counts, per cited paper, the papers of the corpus that cite it.
+    A reference is matched by the DOI, arXiv id or OpenAlex id it gives, else by the whole
+    title of a corpus paper written out in it (with the year, when the reference states one;
+    see :mod:`litscope.bibliometrics.citations`). ``table`` has ``citing``, ``cited`` (paper
+    labels), their titles and ``matched_by``; ``extra["local_citations"]`` counts, per cited
+    paper, the papers of the corpus that cite it; ``extra["matched_by"]`` counts the links
+    found each way.
     """
-    cols = ["citing", "citing_title", "cited", "cited_title"]
-    for column, what in (("references", "cited references"), ("doi", "DOIs")):
-        missing = lacking(df, column)
-        if missing is not None:
-            return BiblioResult(pd.DataFrame(columns=cols),
-                                f"{missing}: citation links within the corpus cannot be found.",
-                                extra={"local_citations": pd.DataFrame(columns=["paper", "title", "cited_by_corpus"])})
+    cols = ["citing", "citing_title", "cited", "cited_title", "matched_by"]
+    empty_local = pd.DataFrame(columns=["paper", "title", "cited_by_corpus"])
+    missing = lacking(df, "references")
+    if missing is not None:
+        return BiblioResult(pd.DataFrame(columns=cols),
+                            f"{missing}: citation links within the corpus cannot be found.",
+                            extra={"local_citations": empty_local, "matched_by": {}})
     names = paper_labels(df, refs)
     titles = df["title"].astype(str).tolist() if "title" in df.columns else [""] * len(df)
-    by_doi = {str(d).lower(): k for k, d in enumerate(df["doi"]) if isinstance(d, str) and d}
-    links: set[tuple[int, int]] = set()
+    matcher = ReferenceMatcher(df)
+    links: dict[tuple[int, int], str] = {}
     with_refs = filled(df, "references")
     for k, references in enumerate(df["references"]):
         if not with_refs.iloc[k]:
             continue
-        items = [references] if isinstance(references, str) else list(references)
-        for ref in items:
-            doi = normalize_doi(ref)
-            j = by_doi.get(doi)
+        for ref in [references] if isinstance(references, str) else list(references):
+            j, how = matcher.match(ref)
             if j is not None and j != k:
-                links.add((k, j))
-    rows = [{"citing": names[k], "citing_title": titles[k], "cited": names[j], "cited_title": titles[j]}
-            for k, j in sorted(links)]
+                links.setdefault((k, j), how)  # the first reference that names the paper says how
+    rows = [{"citing": names[k], "citing_title": titles[k], "cited": names[j], "cited_title": titles[j],
+             "matched_by": how} for (k, j), how in sorted(links.items())]
     cited = Counter(j for _, j in links)
     local = pd.DataFrame([{"paper": names[j], "title": titles[j], "cited_by_corpus": n}
                           for j, n in sorted(cited.items(), key=lambda kv: (-kv[1], kv[0]))],
                          columns=["paper", "title", "cited_by_corpus"])
+    ways = Counter(links.values())
+    matched_by = {how: ways[how] for how in MATCHED_BY if ways[how]}
     n_refs = int(with_refs.sum())
-    lack = "" if rows else (f"{n_refs} paper{'s' if n_refs != 1 else ''} list their references, but none of "
-                            "them cites another paper of the corpus by DOI.")
-    note = (f"References of {n_refs} papers matched to the corpus by DOI; references without a DOI "
-            "are not matched.")
-    return BiblioResult(pd.DataFrame(rows, columns=cols), lack, note, {"local_citations": local})
+    papers = f"{n_refs:,} paper{'s' if n_refs != 1 else ''}"
+    lack = "" if rows else f"{papers} list their references, but none of them cites another paper of the corpus."
+    found = "; ".join(f"{n:,} by {how}" for how, n in matched_by.items())
+    note = (f"References of {papers} matched to the corpus by DOI, arXiv or OpenAlex id, else by a "
+            f"paper's whole title (of {MIN_TITLE_WORDS} words or more) with its year"
+            + (f"; links found: {found}." if found else "."))
+    return BiblioResult(pd.DataFrame(rows, columns=cols), lack, note,
+                        {"local_citations": local, "matched_by": matched_by})

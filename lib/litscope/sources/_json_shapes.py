@@ -108,7 +108,8 @@ def _openalex(d: dict) -> dict[str, Any]:
             "authors": authors,
             "year": year_of(d.get("publication_year") or d.get("publication_date")), "venue": venue,
             "doi": text(d.get("doi")) or text(ids.get("doi")), "arxiv_id": arxiv, "pmid": text(ids.get("pmid")),
-            "url": landing or text(d.get("id")), "keywords": keywords}
+            # the work's OpenAlex id (as the CSV export gives it): what referenced_works cite
+            "url": text(d.get("id")) or landing, "keywords": keywords}
 
 
 def _csl(d: dict) -> dict[str, Any]:
