@@ -8,7 +8,9 @@ tries, in order, the DOI, the arXiv id and the OpenAlex id found in the referenc
 the title of a corpus paper written out in it.
 
 A title match asks for the paper's whole title, word for word (lower case, accents and
-punctuation dropped), between word boundaries of the reference; titles of fewer than
+punctuation dropped), standing alone in the reference (no word or "-" joined to it before,
+no word, "-" or subtitle ":" after, so a corpus title that is the start of a longer cited
+title is not taken for it); titles of fewer than
 :data:`MIN_TITLE_WORDS` words are never matched (too many references contain "Deep
 learning" or "Introduction"); when the reference states years, one of them must be within
 a year of the paper's (a preprint cited before its journal version). A title shared by
