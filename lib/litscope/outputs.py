@@ -41,7 +41,8 @@ def write_outputs(review: Review) -> None:
 
 
 def _write_papers_csv(review: Review, path: Path) -> Path:
-    """papers.csv: the report's table, the language, then relevance and screening columns."""
+    """papers.csv: the report's table, the language, how many papers of the corpus cite the
+    paper, then relevance and screening columns."""
     from . import report
     from .screen.steps import screening_columns
 
@@ -49,6 +50,10 @@ def _write_papers_csv(review: Review, path: Path) -> Path:
     extra = screening_columns(review)  # indexed by paper id
     languages = dict(zip(papers["id"].astype(str), review.languages))
     extra.insert(0, "language", [languages.get(i, "und") for i in extra.index])
+    links = review.citation_links
+    cited = links.extra.get("cited_by_corpus") if links is not None else None
+    # '' when no input gives cited references: unknown, not uncited
+    extra.insert(1, "cited_in_corpus", [cited.get(i, 0) for i in extra.index] if cited else "")
     return report.write_papers_csv(path, papers, review.topics.papers, review.summaries, review.refs,
                                    extra=extra)
 

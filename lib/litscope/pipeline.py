@@ -67,6 +67,8 @@ class Review:
         notes), then de-duplicated by the ``dedupe`` step (``corpus.papers`` one row per paper).
     refs : DataFrame
         The numbered reference list; ``ref_numbers`` maps paper id to its number.
+    citation_links : litscope.bibliometrics.BiblioResult
+        Which papers of the corpus cite which (:func:`litscope.bibliometrics.compute_citation_links`).
     embedder : object
         The embedder of the papers (``model_name``, ``texts_embedded``, ``encode``).
     embeddings : numpy.ndarray
@@ -113,6 +115,7 @@ class Review:
     corpus: Corpus | None = None
     refs: pd.DataFrame | None = None
     ref_numbers: dict[str, int] = field(default_factory=dict)
+    citation_links: Any = None
     embedder: Any = None
     embeddings: np.ndarray | None = None
     topics: Any = None
@@ -254,12 +257,14 @@ def merge_duplicates(review: Review) -> None:
 
 
 def number_references(review: Review) -> None:
-    """The reference list and each paper's ``[n]``."""
+    """The reference list, each paper's ``[n]``, and which papers cite which."""
+    from .bibliometrics import compute_citation_links
     from .report import compute_references, reference_numbers
 
     with review.timer("references"):
         review.refs = compute_references(review.corpus.papers)
         review.ref_numbers = reference_numbers(review.refs)
+        review.citation_links = compute_citation_links(review.corpus.papers, refs=review.ref_numbers)
         release_freed_memory()
 
 

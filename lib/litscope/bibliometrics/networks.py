@@ -118,7 +118,8 @@ def compute_citation_links(df: pd.DataFrame, refs: Mapping[str, int] | None = No
     see :mod:`litscope.bibliometrics.citations`). ``table`` has ``citing``, ``cited`` (paper
     labels), their titles and ``matched_by``; ``extra["local_citations"]`` counts, per cited
     paper, the papers of the corpus that cite it; ``extra["matched_by"]`` counts the links
-    found each way.
+    found each way; ``extra["cited_by_corpus"]`` maps every paper id to that count (0 when
+    uncited; absent when no input gives references).
     """
     cols = ["citing", "citing_title", "cited", "cited_title", "matched_by"]
     empty_local = pd.DataFrame(columns=["paper", "title", "cited_by_corpus"])
@@ -154,5 +155,7 @@ def compute_citation_links(df: pd.DataFrame, refs: Mapping[str, int] | None = No
     note = (f"References of {papers} matched to the corpus by DOI, arXiv or OpenAlex id, else by a "
             f"paper's whole title (of {MIN_TITLE_WORDS} words or more) with its year"
             + (f"; links found: {found}." if found else "."))
+    ids = df["id"].astype(str).tolist() if "id" in df.columns else names
+    cited_by_corpus = {pid: cited.get(j, 0) for j, pid in enumerate(ids)}
     return BiblioResult(pd.DataFrame(rows, columns=cols), lack, note,
-                        {"local_citations": local, "matched_by": matched_by})
+                        {"local_citations": local, "matched_by": matched_by, "cited_by_corpus": cited_by_corpus})

@@ -243,7 +243,7 @@ with timer("figures"):
 # ### Citations within the corpus
 
 # %%
-bibliometrics.display_citation_links(bibliometrics.compute_citation_links(corpus.papers, refs=review.ref_numbers))
+bibliometrics.display_citation_links(review.citation_links)
 
 # %% [markdown]
 # ## All papers
