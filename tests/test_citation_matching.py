@@ -135,3 +135,13 @@ def test_openalex_works_cite_each_other_by_work_id(tmp_path):
     result = bm.compute_citation_links(df)
     assert result.table[["citing_title", "cited_title", "matched_by"]].values.tolist() == [
         ["Citing work", "Cited work on graph agents", "OpenAlex id"]]
+
+
+def test_pubmed_reference_lists_match_by_pubmed_id():
+    # a real PubMed XML record whose 49 references are journal, date and pages with a PubMed id
+    citing = litscope.load([FIXTURES / "pubmed_xml" / "biopython_pubmed7.xml"]).papers
+    assert "Nature. 1994 Jul 21;370(6486):199-201. PMID: 8028666" in citing["references"].iloc[0]
+    df = _with(citing, {"title": "A cited paper", "pmid": "8028666", "year": 1994},
+               {"title": "Not cited", "pmid": "80286660", "year": 1994})
+    result = bm.compute_citation_links(df)
+    assert result.table[["cited", "matched_by"]].values.tolist() == [["x0", "PMID"]]

@@ -167,7 +167,8 @@ def test_pubmed_xml_language_types_affiliations_grants():
 def test_pubmed_xml_reference_list():
     row = _read("pubmed_xml/biopython_pubmed7.xml").iloc[0]
     assert len(row["references"]) == 49
-    assert row["references"][0] == "Radiology. 2015 Jan;274(1):250-9"
+    # PubMed's citation text names no title: its PubMed id goes with it
+    assert row["references"][0] == "Radiology. 2015 Jan;274(1):250-9. PMID: 25144646"
 
 
 def test_crossref_count_references_funders_affiliations():

@@ -15,7 +15,7 @@ instead of an empty figure.
 :func:`compute_review_trends`   the same for a review's TopicResult
 :func:`compute_keyword_network` keyword co-occurrence (networkx), edges -> papers
 :func:`compute_coauthor_network` co-authorship (networkx), edges -> papers
-:func:`compute_citation_links`  references matched to the corpus by DOI, arXiv/OpenAlex id or title
+:func:`compute_citation_links`  references matched to the corpus by DOI, PMID, arXiv/OpenAlex id or title
 ==============================  ===============================================
 """
 

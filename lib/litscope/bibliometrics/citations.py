@@ -2,10 +2,10 @@
 
 Exports give a paper's cited references in three shapes: identifiers (DOIs from Web of
 Science, Crossref, PubMed Central; OpenAlex work ids), identifiers inside citation text
-("..., DOI 10.1000/x", "arXiv:2101.00001"), or citation text alone (Scopus, PubMed's
-reference lists, Semantic Scholar's references without a DOI). :class:`ReferenceMatcher`
-tries, in order, the DOI, the arXiv id and the OpenAlex id found in the reference, then
-the title of a corpus paper written out in it.
+("..., DOI 10.1000/x", "... PMID: 8028666", "arXiv:2101.00001"), or citation text alone
+(Scopus, Semantic Scholar's references without a DOI). :class:`ReferenceMatcher` tries, in
+order, the DOI, the PubMed id, the arXiv id and the OpenAlex id found in the reference,
+then the title of a corpus paper written out in it.
 
 A title match asks for the paper's whole title, word for word (lower case, accents and
 punctuation dropped), standing alone in the reference (no word or "-" joined to it before,
@@ -46,7 +46,7 @@ from typing import Any
 import pandas as pd
 
 from ..missing import is_missing
-from ..normalize import normalize_arxiv, normalize_doi, normalize_title_key
+from ..normalize import normalize_arxiv, normalize_doi, normalize_pmid, normalize_title_key
 
 __all__ = ["ReferenceMatcher", "MIN_TITLE_WORDS", "MATCHED_BY"]
 
@@ -55,9 +55,10 @@ MIN_TITLE_WORDS = 4
 #: Years a cited year may differ from the paper's (preprint, online-first, then the issue).
 YEAR_TOLERANCE = 1
 #: How a match was made, in the order they are tried.
-MATCHED_BY = ("DOI", "arXiv id", "OpenAlex id", "title")
+MATCHED_BY = ("DOI", "PMID", "arXiv id", "OpenAlex id", "title")
 
 _OPENALEX = re.compile(r"openalex\.org/(W\d+)", re.I)
+_PMID = re.compile(r"\bPMID:?\s*(\d{1,9})\b", re.I)  # as PubMed writes it, and litscope's PubMed XML reader
 _BARE_OPENALEX = re.compile(r"^W\d+$")
 _YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
 _KEY_WORDS = 3  # titles are looked up by their first three words
@@ -131,6 +132,7 @@ class ReferenceMatcher:
             return df[name].tolist() if name in df.columns else [None] * len(df)
 
         self.by_doi = _unique_index(normalize_doi(d) for d in column("doi"))
+        self.by_pmid = _unique_index(normalize_pmid(p) if not is_missing(p) else "" for p in column("pmid"))
         self.by_arxiv = _unique_index(normalize_arxiv(a) if not is_missing(a) else "" for a in column("arxiv_id"))
         self.by_openalex = _unique_index(_openalex_id(u) or _openalex_id(i)
                                          for u, i in zip(column("url"), column("id")))
@@ -152,6 +154,9 @@ class ReferenceMatcher:
         doi = normalize_doi(text)
         if doi and doi in self.by_doi:
             return self.by_doi[doi], "DOI"
+        pmid = _PMID.search(text)
+        if pmid and pmid.group(1) in self.by_pmid:
+            return self.by_pmid[pmid.group(1)], "PMID"
         lower = text.lower()
         if "arxiv" in lower:
             arxiv = normalize_arxiv(text)

@@ -113,7 +113,7 @@ def compute_coauthor_network(df: pd.DataFrame, *, top: int = 60, min_papers: int
 def compute_citation_links(df: pd.DataFrame, refs: Mapping[str, int] | None = None) -> BiblioResult:
     """Which papers of the corpus cite which others: each paper's references matched to the corpus.
 
-    A reference is matched by the DOI, arXiv id or OpenAlex id it gives, else by the whole
+    A reference is matched by the DOI, PubMed id, arXiv id or OpenAlex id it gives, else by the whole
     title of a corpus paper written out in it (with the year, when the reference states one;
     see :mod:`litscope.bibliometrics.citations`). ``table`` has ``citing``, ``cited`` (paper
     labels), their titles and ``matched_by``; ``extra["local_citations"]`` counts, per cited
@@ -152,7 +152,7 @@ def compute_citation_links(df: pd.DataFrame, refs: Mapping[str, int] | None = No
     papers = f"{n_refs:,} paper{'s' if n_refs != 1 else ''}"
     lack = "" if rows else f"{papers} list their references, but none of them cites another paper of the corpus."
     found = "; ".join(f"{n:,} by {how}" for how, n in matched_by.items())
-    note = (f"References of {papers} matched to the corpus by DOI, arXiv or OpenAlex id, else by a "
+    note = (f"References of {papers} matched to the corpus by DOI, PubMed, arXiv or OpenAlex id, else by a "
             f"paper's whole title (of {MIN_TITLE_WORDS} words or more) with its year"
             + (f"; links found: {found}." if found else "."))
     ids = df["id"].astype(str).tolist() if "id" in df.columns else names

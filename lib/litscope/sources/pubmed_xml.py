@@ -122,12 +122,19 @@ def _texts(elem: Element | None, *paths: str) -> list[str]:
 
 
 def _references(elem: Element | None, ref_path: str, id_path: str, text_paths: tuple[str, ...]) -> list[str]:
-    """Each reference's DOI when it gives one, else its citation text."""
+    """Each reference's DOI when it gives one, else its citation text, followed by
+    ``PMID: n`` when it gives a PubMed id (PubMed's citations are often only journal, date
+    and pages: the id is what tells which paper it is)."""
     out = []
     for ref in elem.findall(ref_path) if elem is not None else ():
-        doi = next((element_text(i) for i in ref.findall(id_path)
-                    if (i.get("IdType") or i.get("pub-id-type") or "").lower() == "doi" and element_text(i)), "")
-        text = doi or next((t for t in _texts(ref, *text_paths)), "")
+        ids = {(i.get("IdType") or i.get("pub-id-type") or "").lower(): element_text(i) for i in ref.findall(id_path)}
+        if ids.get("doi"):
+            out.append(ids["doi"])
+            continue
+        text = next((t for t in _texts(ref, *text_paths)), "")
+        pmid = ids.get("pubmed") or ids.get("pmid")
+        if pmid:
+            text = f"{text.rstrip('.')}. PMID: {pmid}" if text else f"PMID: {pmid}"
         if text:
             out.append(text)
     return out
