@@ -123,18 +123,19 @@ class ReferenceMatcher:
     Parameters
     ----------
     df : DataFrame
-        The papers; any of ``doi``, ``arxiv_id``, ``url``, ``id``, ``title``, ``year`` is used
-        when present.
+        The papers; any of ``doi``, ``pmid``, ``arxiv_id``, ``url`` (or ``id``: an OpenAlex
+        work id), ``title``, ``year`` is used when present. A key shared by several rows
+        (a DOI of two unmerged records) points to the first.
     """
 
     def __init__(self, df: pd.DataFrame) -> None:
         def column(name: str) -> list:
             return df[name].tolist() if name in df.columns else [None] * len(df)
 
-        self.by_doi = _unique_index(normalize_doi(d) for d in column("doi"))
-        self.by_pmid = _unique_index(normalize_pmid(p) if not is_missing(p) else "" for p in column("pmid"))
-        self.by_arxiv = _unique_index(normalize_arxiv(a) if not is_missing(a) else "" for a in column("arxiv_id"))
-        self.by_openalex = _unique_index(_openalex_id(u) or _openalex_id(i)
+        self.by_doi = _first_row_of(normalize_doi(d) for d in column("doi"))
+        self.by_pmid = _first_row_of(normalize_pmid(p) if not is_missing(p) else "" for p in column("pmid"))
+        self.by_arxiv = _first_row_of(normalize_arxiv(a) if not is_missing(a) else "" for a in column("arxiv_id"))
+        self.by_openalex = _first_row_of(_openalex_id(u) or _openalex_id(i)
                                          for u, i in zip(column("url"), column("id")))
         self.years = [_year(y) for y in column("year")]
         # first three title words -> [(the title's words, paper row)]
@@ -198,10 +199,10 @@ class ReferenceMatcher:
         return year is None or not cited_years or any(abs(year - y) <= YEAR_TOLERANCE for y in cited_years)
 
 
-def _unique_index(keys) -> dict[str, int]:
+def _first_row_of(keys) -> dict[str, int]:
     """Key -> the first row that holds it ('' is never a key).
 
-    >>> _unique_index(["x", "", "y", "x"])
+    >>> _first_row_of(["x", "", "y", "x"])
     {'x': 0, 'y': 2}
     """
     index: dict[str, int] = {}
