@@ -145,3 +145,18 @@ def test_pubmed_reference_lists_match_by_pubmed_id():
                {"title": "Not cited", "pmid": "80286660", "year": 1994})
     result = bm.compute_citation_links(df)
     assert result.table[["cited", "matched_by"]].values.tolist() == [["x0", "PMID"]]
+
+
+def test_matching_shows_progress_over_the_papers_and_the_same_links(tmp_path, monkeypatch, scopus):
+    import json
+
+    from litscope import progress
+
+    path = tmp_path / "progress.jsonl"
+    monkeypatch.setenv(progress.ENV_VAR, str(path))
+    df = _with(scopus, {"title": "Epidemiology and risk factors for IBD", "year": 2015})
+    shown = bm.compute_citation_links(df, progress=True)
+    events = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert {e["desc"] for e in events} == {"Matching cited references"}
+    assert events[-1]["state"] == "close" and events[-1]["n"] == events[-1]["total"] == len(df)
+    assert shown.table.equals(bm.compute_citation_links(df).table) and len(shown.table) == 1

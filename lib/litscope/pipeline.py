@@ -264,7 +264,8 @@ def number_references(review: Review) -> None:
     with review.timer("references"):
         review.refs = compute_references(review.corpus.papers)
         review.ref_numbers = reference_numbers(review.refs)
-        review.citation_links = compute_citation_links(review.corpus.papers, refs=review.ref_numbers)
+        review.citation_links = compute_citation_links(review.corpus.papers, refs=review.ref_numbers,
+                                                       progress=review.settings["progress"])
         release_freed_memory()
 
 

@@ -110,7 +110,8 @@ def compute_coauthor_network(df: pd.DataFrame, *, top: int = 60, min_papers: int
     return _network(df, "authors", normalise=False, top=top, min_papers=min_papers, refs=refs, what="author")
 
 
-def compute_citation_links(df: pd.DataFrame, refs: Mapping[str, int] | None = None) -> BiblioResult:
+def compute_citation_links(df: pd.DataFrame, refs: Mapping[str, int] | None = None, *,
+                           progress: bool = False) -> BiblioResult:
     """Which papers of the corpus cite which others: each paper's references matched to the corpus.
 
     A reference is matched by the DOI, PubMed id, arXiv id or OpenAlex id it gives, else by the whole
@@ -119,7 +120,8 @@ def compute_citation_links(df: pd.DataFrame, refs: Mapping[str, int] | None = No
     labels), their titles and ``matched_by``; ``extra["local_citations"]`` counts, per cited
     paper, the papers of the corpus that cite it; ``extra["matched_by"]`` counts the links
     found each way; ``extra["cited_by_corpus"]`` maps every paper id to that count (0 when
-    uncited; absent when no input gives references).
+    uncited; absent when no input gives references). ``progress`` shows a bar over the
+    papers whose references are read.
     """
     cols = ["citing", "citing_title", "cited", "cited_title", "matched_by"]
     empty_local = pd.DataFrame(columns=["paper", "title", "cited_by_corpus"])
@@ -133,7 +135,13 @@ def compute_citation_links(df: pd.DataFrame, refs: Mapping[str, int] | None = No
     matcher = ReferenceMatcher(df)
     links: dict[tuple[int, int], str] = {}
     with_refs = filled(df, "references")
-    for k, references in enumerate(df["references"]):
+    n_refs = int(with_refs.sum())
+    papers_read = iter(df["references"])
+    if progress:
+        from ..progress import bar
+
+        papers_read = bar(papers_read, total=len(df), desc="Matching cited references", unit="paper")
+    for k, references in enumerate(papers_read):
         if not with_refs.iloc[k]:
             continue
         for ref in [references] if isinstance(references, str) else list(references):
@@ -148,7 +156,6 @@ def compute_citation_links(df: pd.DataFrame, refs: Mapping[str, int] | None = No
                          columns=["paper", "title", "cited_by_corpus"])
     ways = Counter(links.values())
     matched_by = {how: ways[how] for how in MATCHED_BY if ways[how]}
-    n_refs = int(with_refs.sum())
     papers = f"{n_refs:,} paper{'s' if n_refs != 1 else ''}"
     lack = "" if rows else f"{papers} list their references, but none of them cites another paper of the corpus."
     found = "; ".join(f"{n:,} by {how}" for how, n in matched_by.items())
