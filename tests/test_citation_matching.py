@@ -3,6 +3,7 @@ matched by title (with its year), and the identifiers other exports give (arXiv,
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -160,3 +161,19 @@ def test_matching_shows_progress_over_the_papers_and_the_same_links(tmp_path, mo
     assert {e["desc"] for e in events} == {"Matching cited references"}
     assert events[-1]["state"] == "close" and events[-1]["n"] == events[-1]["total"] == len(df)
     assert shown.table.equals(bm.compute_citation_links(df).table) and len(shown.table) == 1
+
+
+def test_the_papers_list_shows_citations_within_the_corpus_when_a_paper_is_cited(scopus):
+    from litscope.report.papers_list import papers_list_html
+
+    df = _with(scopus, {"title": "Epidemiology and risk factors for IBD", "year": 2015})
+    refs = {pid: k + 1 for k, pid in enumerate(df["id"])}
+    counts = bm.citation_counts(bm.compute_citation_links(df), df["id"])
+    assert counts == [0] * len(scopus) + [1]
+    extra = pd.DataFrame({"cited_in_corpus": counts}, index=df["id"])
+    html = papers_list_html(df, refs, extra=extra)
+    assert "Cited in corpus" in html
+    cited_row = html[html.index("Epidemiology and risk factors for IBD"):].split("</tr>")[0]
+    assert re.findall(r"<td[^>]*>([^<]*)</td>", cited_row)[-1] == "1"
+    # nobody cited: no column
+    assert "Cited in corpus" not in papers_list_html(df, refs, extra=extra * 0)

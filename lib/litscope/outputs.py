@@ -44,16 +44,15 @@ def _write_papers_csv(review: Review, path: Path) -> Path:
     """papers.csv: the report's table, the language, how many papers of the corpus cite the
     paper, then relevance and screening columns."""
     from . import report
+    from .bibliometrics import citation_counts
     from .screen.steps import screening_columns
 
     papers = review.corpus.papers
     extra = screening_columns(review)  # indexed by paper id
     languages = dict(zip(papers["id"].astype(str), review.languages))
     extra.insert(0, "language", [languages.get(i, "und") for i in extra.index])
-    links = review.citation_links
-    cited = links.extra.get("cited_by_corpus") if links is not None else None
-    # '' when no input gives cited references: unknown, not uncited
-    extra.insert(1, "cited_in_corpus", [cited.get(i, 0) for i in extra.index] if cited else "")
+    counts = citation_counts(review.citation_links, extra.index)
+    extra.insert(1, "cited_in_corpus", "" if counts is None else counts)  # '': no input gives references
     return report.write_papers_csv(path, papers, review.topics.papers, review.summaries, review.refs,
                                    extra=extra)
 

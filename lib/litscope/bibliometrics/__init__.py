@@ -25,12 +25,12 @@ from .common import WHAT, BiblioResult, NetworkResult, lacking
 from .display import (display_citation_links, display_coauthor_network, display_keyword_network,
                       display_most_cited, display_top_authors, display_top_countries, display_top_venues,
                       display_topic_trends, network_html, result_html)
-from .networks import compute_citation_links, compute_coauthor_network, compute_keyword_network
+from .networks import citation_counts, compute_citation_links, compute_coauthor_network, compute_keyword_network
 from .plots import plot_network, plot_topic_shares
 from .rankings import compute_most_cited, compute_top_authors, compute_top_countries, compute_top_venues
 from .trends import TEST_STATEMENT, compute_review_trends, compute_topic_trends, slope_with_ci
 
-__all__ = ["BiblioResult", "NetworkResult", "TEST_STATEMENT", "WHAT", "compute_citation_links",
+__all__ = ["BiblioResult", "NetworkResult", "TEST_STATEMENT", "WHAT", "citation_counts", "compute_citation_links",
            "compute_coauthor_network", "compute_keyword_network", "compute_most_cited", "compute_review_trends",
            "compute_top_authors",
            "compute_top_countries", "compute_top_venues", "compute_topic_trends", "display_citation_links",

@@ -29,7 +29,7 @@ from .._optional import import_optional
 from .citations import MATCHED_BY, MIN_TITLE_WORDS, ReferenceMatcher
 from .common import BiblioResult, NetworkResult, filled, lacking, paper_labels
 
-__all__ = ["compute_keyword_network", "compute_coauthor_network", "compute_citation_links"]
+__all__ = ["compute_keyword_network", "compute_coauthor_network", "compute_citation_links", "citation_counts"]
 
 _NODE_COLS = ["node", "papers"]
 _EDGE_COLS = ["source", "target", "weight", "papers"]
@@ -166,3 +166,15 @@ def compute_citation_links(df: pd.DataFrame, refs: Mapping[str, int] | None = No
     cited_by_corpus = {pid: cited.get(j, 0) for j, pid in enumerate(ids)}
     return BiblioResult(pd.DataFrame(rows, columns=cols), lack, note,
                         {"local_citations": local, "matched_by": matched_by, "cited_by_corpus": cited_by_corpus})
+
+
+def citation_counts(result: BiblioResult | None, ids) -> list[int] | None:
+    """Per paper id of ``ids``, how many papers of the corpus cite it (from
+    :func:`compute_citation_links`); None when no input gave cited references (unknown, not 0).
+
+    >>> df = pd.DataFrame({"id": ["a", "b"], "doi": ["10.1000/a", ""], "references": [[], ["10.1000/A"]]})
+    >>> citation_counts(compute_citation_links(df), ["b", "a"]), citation_counts(None, ["a"])
+    ([0, 1], None)
+    """
+    counts = result.extra.get("cited_by_corpus") if result is not None else None
+    return None if not counts else [counts.get(str(i), 0) for i in ids]

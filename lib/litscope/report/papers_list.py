@@ -1,7 +1,8 @@
 """The list of every paper, searchable and sortable in the HTML report.
 
 :func:`papers_list_html` builds one table (reference number, title, authors, year, venue,
-topic, and when the inputs or the review give them: citations, relevance, screening) inside
+topic, and when the inputs or the review give them: citations, citations within the corpus,
+relevance, screening) inside
 ``<div class="ls-interactive">``. The report's own script (``templates/litscope/static/
 litscope-tables.js``, inlined by the HTML template, nothing fetched) adds a search box and
 sortable column headers to it in a browser; the table itself is plain escaped HTML, so the
@@ -68,7 +69,8 @@ def papers_list_html(papers: pd.DataFrame, refs: pd.DataFrame | Mapping[str, int
     result : litscope.topics.TopicResult, optional
         Gives each paper's topic.
     extra : pandas.DataFrame, optional
-        Indexed by paper id: ``relevance``, ``screening`` columns shown when present.
+        Indexed by paper id: ``cited_in_corpus`` (papers of the corpus citing it; shown when
+        one is cited), ``relevance``, ``screening`` columns shown when present.
     """
     from . import topic_sections
 
@@ -101,6 +103,10 @@ def papers_list_html(papers: pd.DataFrame, refs: pd.DataFrame | Mapping[str, int
         table["cited_by"] = ["" if v is None else str(v) for v in cited]
         columns["cited_by"], widths["cited_by"] = "Cited by", "7%"
         numeric.append("cited_by")
+    if extra is not None and "cited_in_corpus" in extra.columns and (extra["cited_in_corpus"] > 0).any():
+        table["cited_in_corpus"] = extra["cited_in_corpus"].reindex(shown).fillna(0).astype(int).astype(str).to_numpy()
+        columns["cited_in_corpus"], widths["cited_in_corpus"] = "Cited in corpus", "8%"
+        numeric.append("cited_in_corpus")
     if extra is not None and "relevance" in extra.columns:
         relevance = extra["relevance"].reindex(shown)
         table["relevance"] = ["" if is_missing(v) else f"{float(v):.2f}" for v in relevance]
@@ -121,7 +127,11 @@ def papers_list_html(papers: pd.DataFrame, refs: pd.DataFrame | Mapping[str, int
 
 def display_papers_list(review: Any) -> None:
     """Show the list of every paper of a :class:`litscope.pipeline.Review`."""
+    from ..bibliometrics import citation_counts
     from ..screen.steps import screening_columns
 
     extra = screening_columns(review)
+    counts = citation_counts(review.citation_links, extra.index)
+    if counts is not None:
+        extra["cited_in_corpus"] = counts
     _display_html(papers_list_html(review.corpus.papers, review.refs, review.topics, extra=extra))
