@@ -127,7 +127,10 @@ def _references(elem: Element | None, ref_path: str, id_path: str, text_paths: t
     and pages: the id is what tells which paper it is)."""
     out = []
     for ref in elem.findall(ref_path) if elem is not None else ():
-        ids = {(i.get("IdType") or i.get("pub-id-type") or "").lower(): element_text(i) for i in ref.findall(id_path)}
+        ids: dict[str, str] = {}  # id type -> its first non-empty value
+        for i in ref.findall(id_path):
+            if element_text(i):
+                ids.setdefault((i.get("IdType") or i.get("pub-id-type") or "").lower(), element_text(i))
         if ids.get("doi"):
             out.append(ids["doi"])
             continue
