@@ -9,11 +9,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import pandas as pd
 
 from .exportrows import _items, _records, _text, _year
+from .normalize import fold_accents
 
 _KEY_STOPWORDS = {"a", "an", "the", "of", "on", "in", "for", "and", "to", "with", "from", "at", "by",
                   "is", "are", "towards", "toward", "via", "using", "into", "do", "does", "how", "what",
@@ -24,8 +24,7 @@ _KEY_WORD_BREAK = re.compile(r"[\s\-–—/:]+")
 
 
 def _ascii_word(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text)
-    return re.sub(r"[^a-z0-9]", "", "".join(c for c in folded if not unicodedata.combining(c)).lower())
+    return re.sub(r"[^a-z0-9]", "", fold_accents(text))
 
 
 def citation_keys(df: pd.DataFrame) -> list[str]:

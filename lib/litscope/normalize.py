@@ -15,7 +15,7 @@ from typing import Any, Iterable, Mapping
 from .missing import is_missing
 
 __all__ = ["AUTHOR_PLACEHOLDERS", "clean_text", "is_author_placeholder", "normalize_arxiv", "normalize_author",
-           "normalize_doi", "normalize_pmid", "normalize_title_key", "normalize_year", "split_list"]
+           "normalize_doi", "normalize_pmid", "normalize_title_key", "normalize_year", "split_list", "fold_accents"]
 
 _TAG = re.compile(r"<[^>]{0,200}>")
 # Inline formatting tags vanish without a space ("<i>in vivo</i>," stays "in vivo,");
@@ -191,12 +191,21 @@ def split_list(value: Any, seps: str = ";") -> list[str]:
     return out
 
 
+def fold_accents(text: str) -> str:
+    """Lower case without accents (NFKD, combining marks dropped); punctuation is kept.
+
+    >>> fold_accents("Évaluer l’IA: Étude")
+    'evaluer l’ia: etude'
+    """
+    if text.isascii():  # nothing to decompose
+        return text.lower()
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
+
+
 def normalize_title_key(title: str) -> str:
     """Lower-case alphanumerics of a title, for matching and ids.
 
     >>> normalize_title_key("Deep   Learning: A Review!")
     'deep learning a review'
     """
-    text = unicodedata.normalize("NFKD", title or "")
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return _WS.sub(" ", re.sub(r"[^0-9a-z]+", " ", text)).strip()
+    return _WS.sub(" ", re.sub(r"[^0-9a-z]+", " ", fold_accents(title or ""))).strip()

@@ -39,14 +39,13 @@ Examples
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from typing import Any
 
 import pandas as pd
 
 from ..missing import is_missing
-from ..normalize import normalize_arxiv, normalize_doi, normalize_pmid, normalize_title_key
+from ..normalize import fold_accents, normalize_arxiv, normalize_doi, normalize_pmid, normalize_title_key, normalize_year
 
 __all__ = ["ReferenceMatcher", "MIN_TITLE_WORDS", "MATCHED_BY"]
 
@@ -80,18 +79,6 @@ def _openalex_id(value: Any) -> str:
     return text.upper() if _BARE_OPENALEX.match(text) else ""
 
 
-def _fold(text: str) -> str:
-    """Lower case without accents, as :func:`~litscope.normalize.normalize_title_key` folds a title
-    (whose words are the runs of ``[0-9a-z]``), with the punctuation kept.
-
-    >>> _fold("Évaluer l’IA: Étude")
-    'evaluer l’ia: etude'
-    """
-    if text.isascii():  # nothing to decompose (most citations)
-        return text.lower()
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
-
-
 def _stands_alone(folded: str, start: int, end: int) -> bool:
     """Whether ``folded[start:end]`` is a whole title in the citation, not part of a longer one:
     no word (or "-" of a compound) just before it, no word, ":" (a subtitle) or "-" right after.
@@ -106,15 +93,6 @@ def _stands_alone(folded: str, start: int, end: int) -> bool:
     if before and (before[-1].isalnum() or before[-1] in "-\u2010\u2013"):
         return False
     return not (after and (after[0].isalnum() or after[0] in ":-\u2010\u2013\u2014"))
-
-
-def _year(value: Any) -> int | None:
-    if is_missing(value):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 class ReferenceMatcher:
@@ -137,7 +115,7 @@ class ReferenceMatcher:
         self.by_arxiv = _first_row_of(normalize_arxiv(a) if not is_missing(a) else "" for a in column("arxiv_id"))
         self.by_openalex = _first_row_of(_openalex_id(u) or _openalex_id(i)
                                          for u, i in zip(column("url"), column("id")))
-        self.years = [_year(y) for y in column("year")]
+        self.years = [None if is_missing(y) else normalize_year(y) for y in column("year")]
         # first three title words -> [(the title's words, paper row)]
         titles: dict[tuple[str, ...], list[tuple[tuple[str, ...], int]]] = defaultdict(list)
         for row, title in enumerate(column("title")):
@@ -174,7 +152,7 @@ class ReferenceMatcher:
         titles = self.titles
         if not titles:
             return None
-        folded = _fold(text)
+        folded = fold_accents(text)
         words = _WORD.findall(folded)
         if len(words) < MIN_TITLE_WORDS:
             return None

@@ -28,7 +28,8 @@ Examples
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from ..normalize import fold_accents
 
 __all__ = ["COUNTRY_TABLE", "country_of_affiliation", "country_of_code", "countries_of_affiliations"]
 
@@ -338,8 +339,7 @@ def _without_emails(text: str) -> str:
 
 
 def _key(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower().replace("&", " and ")
+    text = fold_accents(text).replace("&", " and ")
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
 
 
