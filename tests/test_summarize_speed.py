@@ -16,10 +16,11 @@ import pytest
 
 from litscope import load
 from litscope.summarize import compute_paper_summaries, compute_syntheses, scoring, syntheses
-from litscope.text import _BOILERPLATE, is_informative, sentence_spans
+from litscope.informativeness import _BOILERPLATE
+from litscope.text import is_informative, sentence_spans
 from litscope.wordlists import COUNTED_WORD, word_count
 
-#: One sentence per branch of litscope.text._BOILERPLATE (each is boilerplate), in varied case,
+#: One sentence per branch of litscope.informativeness._BOILERPLATE (each is boilerplate), in varied case,
 #: and near misses that hold a cue word but are not boilerplate.
 BOILERPLATE = [
     "\u00a9 2021 The Authors, all of whom agree to these terms today.",

@@ -29,7 +29,7 @@ from typing import Any
 
 # the word lists moved to .wordlists; re-exported here for existing imports
 from .wordlists import ACADEMIC_STOP_WORDS, COUNTED_WORD, STOP_WORDS, word_count, words
-from .informativeness import _BOILERPLATE, _is_boilerplate, informative_facts, is_informative  # noqa: F401  (their old home)
+from .informativeness import informative_facts, is_informative  # noqa: F401  (their old home)
 
 __all__ = ["sentence_spans", "split_sentences", "is_informative", "informative_facts", "words", "word_count",
            "STOP_WORDS", "ACADEMIC_STOP_WORDS"]

@@ -125,16 +125,15 @@ def compute_citation_links(df: pd.DataFrame, refs: Mapping[str, int] | None = No
     """
     cols = ["citing", "citing_title", "cited", "cited_title", "matched_by"]
     empty_local = pd.DataFrame(columns=["paper", "title", "cited_by_corpus"])
-    missing = lacking(df, "references")
-    if missing is not None:
+    with_refs = filled(df, "references")  # read once: the loop below skips the papers without
+    if not with_refs.any():
         return BiblioResult(pd.DataFrame(columns=cols),
-                            f"{missing}: citation links within the corpus cannot be found.",
+                            f"{lacking(df, 'references')}: citation links within the corpus cannot be found.",
                             extra={"local_citations": empty_local, "matched_by": {}})
     names = paper_labels(df, refs)
     titles = df["title"].astype(str).tolist() if "title" in df.columns else [""] * len(df)
     matcher = ReferenceMatcher(df)
     links: dict[tuple[int, int], str] = {}
-    with_refs = filled(df, "references")
     n_refs = int(with_refs.sum())
     papers_read = iter(df["references"])
     if progress:
